@@ -1,0 +1,40 @@
+# Anvil — top-level build. `make run` and `make test` are the two commands a
+# user needs; everything else is reached from them. Fragments live beside what
+# they build and are included here.
+
+ARCH       ?= x86_64
+PLATFORM   ?= qemu-x86-uefi
+BUILD      := build
+DEPS       := $(BUILD)/deps
+ARCHBUILD  := $(BUILD)/$(ARCH)
+
+CLANG      := clang-19
+LD         := ld.lld-19
+AR         := llvm-ar-19
+NM         := llvm-nm-19
+OBJCOPY    := llvm-objcopy-19
+PYTHON     := python3
+
+.PHONY: all run test bench unit deps kernel efi iso clean distclean help
+all: kernel efi iso
+
+help:
+	@echo "make run [PLATFORM=name]   build, boot PLATFORM (default $(PLATFORM)), run every payload"
+	@echo "make test                  host unit tests + every platform this machine can run"
+	@echo "make unit                  host unit tests only"
+	@echo "make bench PLATFORM=name   run benchmarks and print a table"
+	@echo "make iso | efi | kernel    build images only"
+	@echo "make deps                  install/build third-party dependencies into $(DEPS)"
+
+include tools/deps/deps.mk
+include tests/unit/build.mk
+include kernel/build.mk
+include boot/efi/build.mk
+include boot/multiboot2/build.mk
+include tools/build.mk
+
+clean:
+	rm -rf $(ARCHBUILD) $(BUILD)/unit $(BUILD)/run $(BUILD)/reports
+
+distclean:
+	rm -rf $(BUILD)
