@@ -15,7 +15,7 @@ NM         := llvm-nm-19
 OBJCOPY    := llvm-objcopy-19
 PYTHON     := python3
 
-.PHONY: all run test bench unit deps kernel efi iso clean distclean help
+.PHONY: all run test bench unit deps kernel efi iso clean distclean help platforms-test
 all: kernel efi iso
 
 help:
@@ -38,3 +38,6 @@ clean:
 
 distclean:
 	rm -rf $(BUILD)
+
+test:
+	@MAKE="$(MAKE)" sh tools/test_all.sh

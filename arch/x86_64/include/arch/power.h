@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* Ending a run: exit the emulator with a status, or halt/reboot/power off. */
+#ifndef ARCH_POWER_H
+#define ARCH_POWER_H
+
+#include <stdbool.h>
+
+struct acpi_power;
+
+/* Emulator detection for the exit path (QEMU fw_cfg, Bochs). */
+const char *arch_platform_name(void);
+void arch_power_set_acpi(const struct acpi_power *p);
+/* how: enum anvil_on_finish (lib/include/anvil/cmdline.h). */
+__attribute__((noreturn)) void arch_finish(bool passed, int how);
+
+#endif

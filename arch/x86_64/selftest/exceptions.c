@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU exceptions raised on purpose inside the hypervisor: each must reach
+ * the handler with the right vector and error code and execution must
+ * resume afterwards.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <anvil/catch.h>
+#include <anvil/ktest.h>
+#include <arch/trap.h>
+
+#define VEC_DE 0
+#define VEC_UD 6
+#define VEC_GP 13
+#define NONCANONICAL_ADDR 0x8000000000000000ull
+
+static void do_ud(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("ud2");
+}
+
+static void do_gp_noncanonical(void *arg)
+{
+	(void)arg;
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)NONCANONICAL_ADDR;
+	(void)*p;
+}
+
+static void do_gp_bad_msr(void *arg)
+{
+	(void)arg;
+	/* MSR 0xffffffff does not exist on any x86 CPU. */
+	__asm__ volatile("rdmsr" ::"c"(0xffffffffu) : "rax", "rdx");
+}
+
+static void do_de(void *arg)
+{
+	uint32_t zero = *(volatile uint32_t *)arg;
+	uint32_t q;
+	__asm__ volatile("xor %%edx, %%edx; mov $1, %%eax; divl %1" : "=a"(q) : "r"(zero) : "rdx");
+	(void)q;
+}
+
+static bool expect(struct ktest_ctx *t, void (*fn)(void *), void *arg, uint32_t vector, uint32_t kind,
+		   const char *what)
+{
+	struct catch_frame cf;
+	int r = catch_run(&cf, false, fn, arg);
+	if (!check(t, r == CATCH_FAULT, "%s raises an exception", what))
+		return false;
+	check(t, cf.fault.vector == vector, "%s raises vector %u (got %u, %s)", what, vector, cf.fault.vector,
+	      arch_fault_name(cf.fault.vector));
+	check(t, cf.fault.kind == kind, "%s is classified as fault kind %u", what, kind);
+	return true;
+}
+
+KTEST(cpu, invalid_opcode)
+{
+	expect(t, do_ud, NULL, VEC_UD, FAULT_INVALID_OPCODE, "ud2");
+	/* Resumed: a second one is caught just the same. */
+	expect(t, do_ud, NULL, VEC_UD, FAULT_INVALID_OPCODE, "a second ud2");
+}
+
+KTEST(cpu, general_protection)
+{
+	struct catch_frame cf;
+	expect(t, do_gp_noncanonical, NULL, VEC_GP, FAULT_GENERAL_PROTECTION, "a non-canonical load");
+	expect(t, do_gp_bad_msr, NULL, VEC_GP, FAULT_GENERAL_PROTECTION, "rdmsr of a non-existent MSR");
+	int r = catch_run(&cf, false, do_gp_bad_msr, NULL);
+	if (r == CATCH_FAULT)
+		check(t, cf.fault.has_error_code && cf.fault.error_code == 0, "#GP from rdmsr has error code 0 (got 0x%lx)",
+		      (unsigned long)cf.fault.error_code);
+}
+
+KTEST(cpu, divide_error)
+{
+	uint32_t zero = 0;
+	expect(t, do_de, &zero, VEC_DE, FAULT_DIVIDE, "div by zero");
+	uint32_t one = 1;
+	struct catch_frame cf;
+	check(t, catch_run(&cf, false, do_de, &one) == CATCH_NONE, "div by one raises nothing");
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fault containment (see anvil/catch.h). The trap handler cannot longjmp
+ * itself (it runs on whatever stack the fault used, possibly an IST stack or
+ * a stack that just overflowed), so it rewrites the trap frame to return
+ * into catch_landing() on a small landing stack, which then longjmps.
+ */
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <anvil/catch.h>
+#include <anvil/console.h>
+#include <anvil/panic.h>
+#include <arch/cpu.h>
+
+#define LANDING_STACK_SIZE 4096
+
+static struct catch_frame *top;
+static uint8_t landing_stack[LANDING_STACK_SIZE] __attribute__((aligned(16)));
+
+static void catch_landing(void)
+{
+	struct catch_frame *cf = top;
+	top = cf->prev;
+	longjmp(cf->env, cf->result);
+}
+
+static uintptr_t landing_sp(void)
+{
+	/* Aligned as if catch_landing had been called: rsp % 16 == 8. */
+	return (uintptr_t)&landing_stack[LANDING_STACK_SIZE] - 8;
+}
+
+int catch_run(struct catch_frame *cf, bool watchdog, void (*fn)(void *), void *arg)
+{
+	struct catch_frame *volatile self = cf;
+	self->prev = top;
+	self->watchdog = watchdog;
+	self->result = CATCH_NONE;
+	volatile bool irq = arch_irq_enabled();
+	int r = setjmp(self->env);
+	if (r != 0) {
+		/* catch_landing already popped the frame; the trap left IRQs off. */
+		if (irq)
+			arch_irq_enable();
+		return r;
+	}
+	top = self;
+	fn(arg);
+	top = self->prev;
+	return CATCH_NONE;
+}
+
+bool catch_active(void)
+{
+	return top != NULL;
+}
+
+bool catch_fault(struct arch_frame *f, const struct fault_info *fi)
+{
+	if (!top)
+		return false;
+	top->fault = *fi;
+	top->result = CATCH_FAULT;
+	if (top->watchdog) {
+		/* Nobody expected this fault: leave the full picture in the log. */
+		kprintf("# unexpected %s, contained:\n", arch_fault_name(fi->vector));
+		arch_frame_dump(f);
+		backtrace_from((uintptr_t)fi->ip, arch_frame_fp(f));
+	}
+	arch_frame_redirect(f, (uintptr_t)catch_landing, landing_sp());
+	return true;
+}
+
+bool catch_timeout(struct arch_frame *f)
+{
+	struct catch_frame *cf = top;
+	while (cf && !cf->watchdog)
+		cf = cf->prev;
+	if (!cf)
+		return false;
+	top = cf; /* inner frames are abandoned with the code they protected */
+	cf->result = CATCH_TIMEOUT;
+	arch_frame_redirect(f, (uintptr_t)catch_landing, landing_sp());
+	return true;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs registered tests one by one, contained, and reports them as TAP. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <anvil/catch.h>
+#include <anvil/clock.h>
+#include <anvil/cmdline.h>
+#include <anvil/console.h>
+#include <anvil/ktest.h>
+#include <anvil/panic.h>
+#include <anvil/tap.h>
+#include <arch/cpu.h>
+#include <arch/trap.h>
+
+#define NAME_MAX_LEN 96
+
+extern const struct ktest __ktests_start[], __ktests_end[];
+
+static void vset_reason(struct ktest_ctx *t, const char *fmt, va_list ap)
+{
+	vsnprintf(t->reason, sizeof(t->reason), fmt, ap);
+}
+
+void ktest_fail(struct ktest_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (!t->failed) {
+		vset_reason(t, fmt, ap);
+		t->failed = true;
+	} else {
+		char buf[KTEST_REASON_MAX];
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		klog(LOG_INFO, "also failed: %s", buf);
+	}
+	va_end(ap);
+}
+
+void ktest_skip(struct ktest_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset_reason(t, fmt, ap);
+	va_end(ap);
+	t->skipped = true;
+}
+
+void ktest_diag(struct ktest_ctx *t, const char *fmt, ...)
+{
+	(void)t;
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	klog(LOG_ERROR, "%s", buf);
+}
+
+bool check(struct ktest_ctx *t, bool cond, const char *fmt, ...)
+{
+	char buf[KTEST_REASON_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	t->checks++;
+	klog(LOG_DEBUG, "%s: %s", cond ? "pass" : "FAIL", buf);
+	if (!cond)
+		ktest_fail(t, "%s", buf);
+	return cond;
+}
+
+static void run_body(void *arg)
+{
+	struct ktest_ctx *t = arg;
+	t->test->fn(t);
+}
+
+static void describe_fault(struct ktest_ctx *t, const struct fault_info *fi)
+{
+	char where[80];
+	symbolize((uintptr_t)fi->ip, where, sizeof(where));
+	snprintf(t->reason, sizeof(t->reason),
+		 "unexpected %s at %s (error code 0x%lx, address 0x%lx)", arch_fault_name(fi->vector), where,
+		 (unsigned long)fi->error_code, (unsigned long)fi->addr);
+}
+
+static void run_one(const struct ktest *k, struct tap_writer *tap, const struct anvil_options *opt)
+{
+	char name[NAME_MAX_LEN];
+	snprintf(name, sizeof(name), "%s/%s", k->group, k->name);
+	struct ktest_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.test = k;
+	uint64_t ms = k->timeout_ms ? k->timeout_ms : (uint64_t)opt->timeout_s * 1000u;
+
+	struct catch_frame cf;
+	arch_irq_enable();
+	clock_set_deadline_ms(ms);
+	int r = catch_run(&cf, true, run_body, &ctx);
+	clock_clear_deadline();
+	arch_irq_enable();
+
+	if (r == CATCH_FAULT) {
+		describe_fault(&ctx, &cf.fault);
+		ctx.failed = true;
+	} else if (r == CATCH_TIMEOUT) {
+		snprintf(ctx.reason, sizeof(ctx.reason), "TIMEOUT after %lu ms", (unsigned long)ms);
+		ctx.failed = true;
+	}
+	if (ctx.failed)
+		tap_not_ok(tap, name, ctx.reason);
+	else if (ctx.skipped)
+		tap_skip(tap, name, ctx.reason);
+	else
+		tap_ok(tap, name);
+}
+
+unsigned ktest_run_list(const struct ktest *list, unsigned n, struct tap_writer *tap,
+			const struct anvil_options *opt)
+{
+	unsigned failed_before = tap->failed;
+	char name[NAME_MAX_LEN];
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s/%s", list[i].group, list[i].name);
+		if (!cmdline_test_selected(opt, name))
+			continue;
+		run_one(&list[i], tap, opt);
+	}
+	return tap->failed - failed_before;
+}
+
+unsigned ktest_run_all(struct tap_writer *tap, const struct anvil_options *opt)
+{
+	return ktest_run_list(__ktests_start, (unsigned)(__ktests_end - __ktests_start), tap, opt);
+}

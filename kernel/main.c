@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel core: both boot front ends end up in kernel_main() with a
+ * struct boot_info. Bring-up order matters: consoles first so every later
+ * problem is visible, then memory, then our own page tables and guarded
+ * stacks, then time, then the tests.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <anvil/boot_info.h>
+#include <anvil/boot_map.h>
+#include <anvil/clock.h>
+#include <anvil/cmdline.h>
+#include <anvil/console.h>
+#include <anvil/ktest.h>
+#include <anvil/mb2.h>
+#include <anvil/memory.h>
+#include <anvil/panic.h>
+#include <anvil/platform.h>
+#include <anvil/tap.h>
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <arch/power.h>
+#include <arch/timer.h>
+#include <drivers/fb_console.h>
+#include <drivers/uart16550.h>
+
+#define COM1_PORT 0x3f8
+#define HEAP_BYTES (4u << 20)
+#define MAIN_STACK_PAGES 16
+#define TICK_HZ 100
+
+struct platform platform;
+
+static struct boot_info boot_info_copy;
+static struct uart16550 com1;
+static struct console_sink serial_sink;
+
+static void serial_console_init(void)
+{
+	if (uart16550_init(&com1, COM1_PORT, true) == 0) {
+		serial_sink = (struct console_sink){ .name = "COM1", .write = uart16550_write, .ctx = &com1 };
+		console_register(&serial_sink);
+	}
+	platform.serial = &com1;
+}
+
+static void report_cmdline_problem(void *ctx, const char *msg)
+{
+	(void)ctx;
+	klog(LOG_WARN, "%s", msg);
+}
+
+static void report_boot_errors(const struct boot_info *bi)
+{
+	uint32_t n = bi->error_count < BOOT_MAX_ERRORS ? bi->error_count : BOOT_MAX_ERRORS;
+	for (uint32_t i = 0; i < n; i++)
+		klog(LOG_ERROR, "boot: %s", bi->errors[i].text);
+}
+
+static void describe_boot(const struct boot_info *bi)
+{
+	char cpu[128];
+	arch_cpu_describe(cpu, sizeof(cpu));
+	klog(LOG_INFO, "anvil %s on %s: %s", ARCH_NAME, arch_platform_name(), cpu);
+	klog(LOG_INFO, "boot: loader \"%s\", cmdline \"%s\"", bi->loader, bi->cmdline);
+	uint64_t usable = 0;
+	for (uint32_t i = 0; i < bi->region_count; i++) {
+		const struct boot_mem_region *r = &bi->regions[i];
+		if (r->type == BOOT_MEM_USABLE)
+			usable += r->length;
+		klog(LOG_DEBUG, "mem %016lx-%016lx type %u", (unsigned long)r->base,
+		     (unsigned long)(r->base + r->length), (unsigned)r->type);
+	}
+	klog(LOG_INFO, "memory: %u regions, %lu MiB usable", (unsigned)bi->region_count,
+	     (unsigned long)(usable >> 20));
+}
+
+static void run_tests(void)
+{
+	struct tap_writer tap;
+	tap_init(&tap, console_tap_out, NULL);
+	uint64_t t_tap = arch_cycles();
+	tap_header(&tap);
+	if (platform.boot->handoff_tsc && arch_cycles_hz())
+		klog(LOG_ERROR, "boot: handoff_to_tap_us=%lu",
+		     (unsigned long)clock_cycles_to_us(t_tap - platform.boot->handoff_tsc));
+	ktest_run_all(&tap, &platform.options);
+	tap_finish(&tap);
+	arch_finish(tap.failed == 0, platform.options.on_finish);
+}
+
+static void kernel_continue(void)
+{
+	if (arch_late_init())
+		klog(LOG_ERROR, "could not allocate guarded exception stacks; keeping the boot ones");
+	if (heap_init(HEAP_BYTES))
+		panic("no memory for the %u-byte heap", HEAP_BYTES);
+	if (platform_acpi_init(&platform))
+		klog(LOG_WARN, "acpi: %s", platform.acpi_error);
+	if (arch_clock_calibrate())
+		klog(LOG_ERROR, "clock: calibration failed; no timeouts");
+	else
+		klog(LOG_INFO, "clock: %lu kHz (%s)", (unsigned long)(arch_cycles_hz() / 1000), arch_clock_source());
+	if (arch_cycles_hz() && arch_timer_start(TICK_HZ) == 0) {
+		platform.timer_ok = true;
+		klog(LOG_INFO, "timer: %s", arch_timer_describe());
+	} else {
+		klog(LOG_ERROR, "timer: could not start the periodic tick; tests run without a watchdog");
+	}
+	run_tests();
+}
+
+__attribute__((noreturn)) void kernel_main(struct boot_info *bi);
+void kernel_main(struct boot_info *bi)
+{
+	arch_early_init();
+	serial_console_init();
+	platform.boot = bi;
+	if (fb_console_init(&bi->fb, platform.fb_error, sizeof(platform.fb_error)) == 0)
+		platform.fb_ok = true;
+	report_boot_errors(bi);
+	cmdline_defaults(&platform.options);
+	cmdline_parse(bi->cmdline, &platform.options, report_cmdline_problem, NULL);
+	log_set_level(platform.options.loglevel);
+	panic_set_finish(platform.options.on_finish);
+	describe_boot(bi);
+	if (!platform.fb_ok)
+		klog(LOG_INFO, "framebuffer console: %s", platform.fb_error);
+	if (memory_init(bi))
+		panic("cannot manage physical memory");
+	if (arch_mmu_init(bi, &kernel_pmm))
+		panic("cannot build the hypervisor page tables");
+	platform.mmu_ok = true;
+	void *stack = arch_stack_alloc(MAIN_STACK_PAGES);
+	if (!stack)
+		panic("no memory for the main stack");
+	arch_switch_stack(kernel_continue, stack);
+}
+
+/* Entry from the multiboot2 trampoline (boot/multiboot2/entry32.S). */
+extern uint64_t mb2_handoff_tsc;
+__attribute__((noreturn)) void mb2_kmain(uint32_t magic, uint32_t mbi);
+void mb2_kmain(uint32_t magic, uint32_t mbi)
+{
+	mb2_parse(magic, (const void *)(uintptr_t)mbi, mbi, &boot_info_copy);
+	boot_info_copy.handoff_tsc = mb2_handoff_tsc;
+	kernel_main(&boot_info_copy);
+}
+
+/* Entry from the UEFI front end (arch entry.S). */
+__attribute__((noreturn)) void efi_kmain(struct boot_info *bi);
+void efi_kmain(struct boot_info *bi)
+{
+	if (!bi || bi->magic != BOOT_INFO_MAGIC || bi->version != BOOT_INFO_VERSION) {
+		/* No console is up yet: bring up serial just to say why we stop. */
+		arch_early_init();
+		serial_console_init();
+		kprintf("Bail out! boot_info from the UEFI loader is invalid (magic 0x%x version %u)\n",
+			bi ? bi->magic : 0, bi ? bi->version : 0);
+		arch_halt_forever();
+	}
+	memcpy(&boot_info_copy, bi, sizeof(boot_info_copy));
+	kernel_main(&boot_info_copy);
+}

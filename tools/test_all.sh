@@ -1,0 +1,32 @@
+#!/bin/sh
+# `make test`: host unit tests, the runner's own tests, then every platform
+# this machine can run. Prints one closing line over all of them and exits
+# non-zero if anything failed.
+set -u
+MAKE=${MAKE:-make}
+mkdir -p build/reports
+log=build/reports/make-test.log
+: > "$log"
+
+count() { # $1 = file, prints "passed failed skipped" from the last closing line
+	sed -n 's/^\([A-Za-z-]*: \)\{0,1\}\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\(, \([0-9][0-9]*\) skipped\)\{0,1\}.*$/\2 \3 \5/p' "$1" | tail -n 1
+}
+
+status=0
+echo "== host unit tests"
+$MAKE --no-print-directory unit 2>&1 | tee build/reports/unit.log || status=1
+echo "== runner self-tests"
+python3 tools/test_anvil.py 2>&1 | tee build/reports/runner-unit.log
+[ "$(tail -n 1 build/reports/runner-unit.log)" = "OK" ] || grep -q '^OK' build/reports/runner-unit.log || status=1
+echo "== platforms"
+$MAKE --no-print-directory platforms-test 2>&1 | tee build/reports/platforms.log || status=1
+
+set -- $(count build/reports/unit.log) ; up=${1:-0} uf=${2:-1}
+set -- $(count build/reports/platforms.log) ; pp=${1:-0} pf=${2:-1} ps=${3:-0}
+rp=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' build/reports/runner-unit.log | tail -n 1)
+rf=0; grep -q '^OK' build/reports/runner-unit.log || rf=1
+passed=$((up + ${rp:-0} + pp)); failed=$((uf + rf + pf))
+[ "$failed" -eq 0 ] || status=1
+echo "== summary: unit $up/$((up + uf)), runner $([ $rf -eq 0 ] && echo ok || echo FAILED), platforms $pp passed $pf failed $ps skipped"
+echo "test: $passed passed, $failed failed, $ps skipped"
+exit $status
