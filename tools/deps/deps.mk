@@ -1,1 +1,65 @@
-# placeholder: filled in by its owner
+# Third-party dependencies: Debian packages, and what is built from Debian's
+# sources into $(DEPS). Nothing third-party is committed; `make deps` fetches
+# and builds it. Each step leaves a stamp, so a second run does nothing.
+#
+# Exported for the other fragments:
+#   NEWLIB_INC   newlib headers (-isystem $(NEWLIB_INC))
+#   NEWLIB_LIB   path of newlib's libc.a (x86_64, freestanding, no syscalls)
+#   GNUEFI_INC   gnu-efi headers (-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
+#                -I$(GNUEFI_INC)/protocol)
+#   GNUEFI_LIB   directory holding libefi.a and libgnuefi.a
+#   GNUEFI_LDS   gnu-efi's ELF linker script for x86_64 EFI applications
+#   GNUEFI_CRT0  gnu-efi's crt0 for x86_64
+#   FONT_PSF     8x16 PSF1 console font (from kbd's default8x16)
+#   DEPS_APT_STAMP DEPS_NEWLIB_STAMP DEPS_GNUEFI_STAMP DEPS_FONT_STAMP
+#                (= $(DEPS)/.apt-stamp .newlib-stamp .gnuefi-stamp .font-stamp)
+
+DEPS_DIR      := tools/deps
+DEPS_SRC      := $(DEPS)/src
+DEPS_X86_64   := $(DEPS)/x86_64
+
+NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
+NEWLIB_DIR    := $(DEPS_X86_64)/newlib
+NEWLIB_INC    := $(NEWLIB_DIR)/include
+NEWLIB_LIB    := $(NEWLIB_DIR)/lib/libc.a
+
+GNUEFI_DIR    := $(DEPS_X86_64)/gnu-efi
+GNUEFI_INC    := $(GNUEFI_DIR)/include/efi
+GNUEFI_LIB    := $(GNUEFI_DIR)/lib
+GNUEFI_LDS    := $(GNUEFI_LIB)/elf_x86_64_efi.lds
+GNUEFI_CRT0   := $(GNUEFI_LIB)/crt0-efi-x86_64.o
+
+FONT_SRC      := /usr/share/consolefonts/default8x16.psf.gz
+FONT_PSF      := $(DEPS)/font/console.psf
+
+DEPS_APT_STAMP    := $(DEPS)/.apt-stamp
+DEPS_NEWLIB_STAMP := $(DEPS)/.newlib-stamp
+DEPS_GNUEFI_STAMP := $(DEPS)/.gnuefi-stamp
+DEPS_FONT_STAMP   := $(DEPS)/.font-stamp
+
+deps: $(DEPS_APT_STAMP) $(DEPS_NEWLIB_STAMP) $(DEPS_GNUEFI_STAMP) $(DEPS_FONT_STAMP)
+
+# Every step runs under a lock (several makes may share this tree); see
+# locked.sh. Each step depends on its own scripts, so editing one reruns it.
+DEPS_LOCKED = sh $(DEPS_DIR)/locked.sh $@ $^ --
+
+# Re-checked whenever the package list changes; the builds below only need
+# the packages to exist (order-only), so adding a package rebuilds nothing.
+$(DEPS_APT_STAMP): $(DEPS_DIR)/packages.txt $(DEPS_DIR)/apt.sh
+	$(DEPS_LOCKED) sh $(DEPS_DIR)/apt.sh $(DEPS_DIR)/packages.txt
+
+$(DEPS_GNUEFI_STAMP): $(DEPS_DIR)/gnuefi.sh $(DEPS_DIR)/debsrc.sh | $(DEPS_APT_STAMP)
+	$(DEPS_LOCKED) sh $(DEPS_DIR)/gnuefi.sh $(DEPS_SRC) $(GNUEFI_DIR) $(CLANG) $(LD) $(AR)
+
+$(DEPS_NEWLIB_STAMP): $(DEPS_DIR)/newlib.sh $(DEPS_DIR)/newlib-check.c | $(DEPS_APT_STAMP)
+	$(DEPS_LOCKED) sh $(DEPS_DIR)/newlib.sh $(NEWLIB_TARBALL) $(DEPS_SRC) $(NEWLIB_DIR) $(CLANG) $(LD) $(AR)
+
+$(DEPS_FONT_STAMP): | $(DEPS_APT_STAMP)
+	$(DEPS_LOCKED) sh -c 'mkdir -p $(dir $(FONT_PSF)) && \
+		gzip -dc $(FONT_SRC) > $(FONT_PSF).tmp && mv $(FONT_PSF).tmp $(FONT_PSF)'
+
+# The files themselves, for rules that name them rather than the stamps
+# (order-only: a rebuilt stamp must not make every user look out of date).
+$(NEWLIB_LIB): | $(DEPS_NEWLIB_STAMP)
+$(GNUEFI_LDS) $(GNUEFI_CRT0): | $(DEPS_GNUEFI_STAMP)
+$(FONT_PSF): | $(DEPS_FONT_STAMP)
