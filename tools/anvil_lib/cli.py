@@ -1,0 +1,163 @@
+"""Command line of tools/anvil.
+
+  anvil run [PLATFORM]        boot one platform (default: the platform marked default)
+  anvil test [--platforms a,b]  every platform this machine can run, one after another
+  anvil bench [PLATFORM]      run with bench=1 and print the BENCH lines as a table
+  anvil list                  the platforms, and whether this machine can run them
+
+Exit status: 0 when every run finished and nothing failed, 1 otherwise,
+2 for usage errors.
+"""
+
+import argparse
+import os
+import sys
+from typing import List
+
+from . import cmdline, images, report
+from .platforms import PlatformError, default_platform, load_platforms, select
+from .progress import Progress
+from .result import PASSED, SKIPPED, RunResult
+from .runner import Context, run_platform
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+TOOLS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_DIR = os.path.dirname(TOOLS_DIR)
+
+
+def _add_run_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--cmdline", default=None,
+                    help="extra kernel command-line words (a key given here replaces the default)")
+    sp.add_argument("--tests", default=None, help="pass tests=TESTS to the kernel")
+    sp.add_argument("--test-timeout", default=None, metavar="S",
+                    help="pass timeout=S to the kernel (its own test watchdog)")
+    sp.add_argument("--timeout", type=float, default=None, metavar="S",
+                    help="wall-clock limit per emulator run (default: from the platform file)")
+    sp.add_argument("--no-build", action="store_true",
+                    help="do not run `make -s kernel efi` first")
+    sp.add_argument("-v", "--verbose", action="store_true", help="echo the whole serial stream")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="anvil", description="Anvil host runner")
+    ap.add_argument("--platforms-dir", default=os.path.join(TOOLS_DIR, "platforms"),
+                    help=argparse.SUPPRESS)
+    ap.add_argument("--repo", default=REPO_DIR, help=argparse.SUPPRESS)
+    ap.add_argument("--build-dir", default="build", help=argparse.SUPPRESS)
+    ap.add_argument("--lock", default=None, help=argparse.SUPPRESS)
+    sub = ap.add_subparsers(dest="command", required=True)
+    sp = sub.add_parser("run", help="boot one platform and run the kernel's tests")
+    sp.add_argument("platform", nargs="?")
+    _add_run_options(sp)
+    sp = sub.add_parser("test", help="run every platform this machine can run, one at a time")
+    sp.add_argument("--platforms", default=None, metavar="A,B", help="only these platforms")
+    sp.add_argument("--require-all", action="store_true",
+                    help="a platform that cannot run here is a failure, not a skip")
+    _add_run_options(sp)
+    sp = sub.add_parser("bench", help="run with bench=1 and print the BENCH lines")
+    sp.add_argument("platform", nargs="?")
+    _add_run_options(sp)
+    sub.add_parser("list", help="list the platforms and whether they can run here")
+    return ap
+
+
+def _context(args) -> Context:
+    ctx = Context(repo=os.path.abspath(args.repo), build=args.build_dir,
+                  mkiso=os.path.join(TOOLS_DIR, "mkiso.sh"))
+    if args.lock is not None:
+        ctx.lock_path = args.lock or None
+    return ctx
+
+
+def _build(args, platforms) -> bool:
+    """Builds the images once; False (with the output shown) if that fails."""
+    needs_images = any(p.boot != "none" and not p.skip_reason() for p in platforms)
+    if args.no_build or not needs_images:
+        return True
+    print("anvil: make -s kernel efi", flush=True)
+    ok, output = images.build_kernel(os.path.abspath(args.repo))
+    if output.strip():
+        print(output.rstrip())
+    if not ok:
+        print("anvil: the kernel build failed; no platform was run", file=sys.stderr)
+    return ok
+
+
+def _run_all(args, ctx: Context, platforms, stem_suffix: str = "", bench: bool = False) -> List[RunResult]:
+    line = cmdline.build(args.cmdline, args.tests, args.test_timeout, bench=bench)
+    progress = Progress(verbose=args.verbose)
+    results = []
+    for p in platforms:  # never in parallel: one emulator at a time
+        if not progress.tty:
+            print(f"anvil: {p.name}: {p.description}", flush=True)
+        results.append(run_platform(ctx, p, line, progress, args.timeout, p.name + stem_suffix))
+    return results
+
+
+def _finish(ctx: Context, results: List[RunResult], summary_name: str,
+            require_all: bool = False) -> int:
+    print(report.summary(results, os.path.relpath(ctx.reports_dir)))
+    os.makedirs(ctx.reports_dir, exist_ok=True)
+    report.write_summary_json(os.path.join(ctx.reports_dir, summary_name), results)
+    print(report.closing_line(results))
+    ran = [r for r in results if r.verdict != SKIPPED]
+    if require_all and len(ran) != len(results):
+        return EXIT_FAIL
+    return EXIT_OK if all(r.verdict == PASSED for r in ran) else EXIT_FAIL
+
+
+def _one(args, platforms, ctx: Context, bench: bool) -> int:
+    name = args.platform or default_platform(platforms)
+    chosen = select(platforms, name)
+    if not _build(args, chosen):
+        return EXIT_FAIL
+    results = _run_all(args, ctx, chosen, "-bench" if bench else "", bench)
+    r = results[0]
+    if bench and r.verdict != SKIPPED:
+        print(report.bench_table(r))
+        report.write_bench_tsv(os.path.join(ctx.reports_dir, f"{r.platform}-bench.tsv"), r)
+    status = _finish(ctx, results, "bench-summary.json" if bench else "run-summary.json")
+    # Asking for one platform that cannot run here is an error, not a quiet skip.
+    return EXIT_FAIL if r.verdict == SKIPPED else status
+
+
+def cmd_test(args, platforms, ctx: Context) -> int:
+    chosen = select(platforms, args.platforms)
+    if not _build(args, chosen):
+        return EXIT_FAIL
+    results = _run_all(args, ctx, chosen)
+    return _finish(ctx, results, "summary.json", args.require_all)
+
+
+def cmd_list(platforms) -> int:
+    default = default_platform(platforms)
+    rows = [(name + (" (default)" if name == default else ""), p.boot, p.emulator,
+             p.skip_reason() or "ready", p.description) for name, p in platforms.items()]
+    head = ("platform", "boot", "emulator", "status")
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(3)]
+    print("  ".join(c.ljust(w) for c, w in zip(head, widths)) + "  " + head[3])
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[3])
+        if r[4]:
+            print("    " + r[4])
+    return EXIT_OK
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        platforms = load_platforms(args.platforms_dir)
+        if not platforms:
+            raise PlatformError(f"no platform files in {args.platforms_dir}")
+        if args.command == "list":
+            return cmd_list(platforms)
+        ctx = _context(args)
+        if args.command == "test":
+            return cmd_test(args, platforms, ctx)
+        return _one(args, platforms, ctx, bench=args.command == "bench")
+    except PlatformError as e:
+        print(f"anvil: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nanvil: interrupted (the emulator was stopped)", file=sys.stderr)
+        return 130
