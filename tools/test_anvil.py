@@ -1,0 +1,593 @@
+#!/usr/bin/env python3
+"""Tests of the host runner (tools/anvil) that need no emulator.
+
+  python3 tools/test_anvil.py [-v]
+
+A fake emulator (tools/anvil_lib/fake_emulator.py) replays canned serial
+output, sleeps, hangs or leaves a grandchild behind.
+"""
+
+import contextlib
+import fcntl
+import io
+import json
+import os
+import sys
+import tempfile
+import textwrap
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, TOOLS)
+
+from anvil_lib import cli, cmdline, emulators, junit, platforms, process, report  # noqa: E402
+from anvil_lib.progress import Progress  # noqa: E402
+from anvil_lib.result import FAILED, PASSED, SKIPPED, RunResult, decide  # noqa: E402
+from anvil_lib.tap import FAIL, PASS, SKIP, TODO, TapParser, clean_line, parse_test_line  # noqa: E402
+
+FAKE = os.path.join(TOOLS, "anvil_lib", "fake_emulator.py")
+
+GOOD = """\
+\x1b[2J\x1b[01;01H\x1b[=3hBdsDxe: loading Boot0001
+  Booting `Anvil'
+TAP version 13
+# boot: handoff_to_tap_us=12345
+1..4
+ok 1 - boot_info is sane
+not ok 2 - svm_nrips # TODO qemu-tcg-no-nrips: nRIP stays 0
+ok 3 - vmx_basic # SKIP no VMX on this CPU
+ok 4 - pmm alloc\\#free
+BENCH name=vmrun_roundtrip value=7512.5 unit=ns
+2 passed, 0 failed, 2 skipped
+"""
+
+
+def feed(text: str) -> TapParser:
+    p = TapParser()
+    for i, line in enumerate(text.splitlines()):
+        p.feed(line, at=float(i))
+    return p
+
+
+def outcome(rc=None, timed_out=False, error="", killed_after_done=False):
+    return process.Outcome(rc=rc, elapsed=1.0, timed_out=timed_out, error=error,
+                           killed_after_done=killed_after_done)
+
+
+def decided(text: str, rc=1, timed_out=False, exit_pass=1, exit_fail=3) -> RunResult:
+    r = RunResult(platform="p", parser=feed(text), timeout_s=30)
+    r.outcome = outcome(rc=rc, timed_out=timed_out)
+    return decide(r, exit_pass, exit_fail)
+
+
+class TapLineTests(unittest.TestCase):
+    def test_ok(self):
+        t = parse_test_line("ok 7 - cmdline parses")
+        self.assertEqual((t.number, t.name, t.outcome, t.reason), (7, "cmdline parses", PASS, ""))
+
+    def test_not_ok_with_reason(self):
+        t = parse_test_line("not ok 3 - ept remap # read 0x0, expected 0x1234")
+        self.assertEqual((t.outcome, t.name, t.reason), (FAIL, "ept remap", "read 0x0, expected 0x1234"))
+
+    def test_skip(self):
+        t = parse_test_line("ok 4 - spp # SKIP no SPP on this model")
+        self.assertEqual((t.outcome, t.reason), (SKIP, "no SPP on this model"))
+        self.assertEqual(parse_test_line("ok 5 - x # skipped: later").outcome, SKIP)
+
+    def test_todo_is_a_quirk(self):
+        t = parse_test_line("not ok 9 - nrips # TODO qemu-tcg-no-nrips: QEMU leaves nRIP 0")
+        self.assertEqual((t.outcome, t.quirk, t.bonus), (TODO, "qemu-tcg-no-nrips", False))
+        t = parse_test_line("ok 9 - nrips # TODO qemu-tcg-no-nrips")
+        self.assertEqual((t.outcome, t.bonus), (TODO, True))
+
+    def test_escaped_hash_and_missing_parts(self):
+        self.assertEqual(parse_test_line("ok 1 - a \\# b").name, "a # b")
+        t = parse_test_line("ok - unnumbered")
+        self.assertEqual((t.number, t.name), (0, "unnumbered"))
+        self.assertEqual(parse_test_line("not ok 2").name, "")
+        self.assertIsNone(parse_test_line("okay 1 - no"))
+        self.assertIsNone(parse_test_line("# ok 1 - comment"))
+
+    def test_clean_line_drops_escapes(self):
+        self.assertEqual(clean_line("\x1b[0m\x1b[=3hok 1 - x\r"), "ok 1 - x")
+
+
+class TapStreamTests(unittest.TestCase):
+    def test_good_stream(self):
+        p = feed(GOOD)
+        self.assertTrue(p.started and p.done)
+        self.assertEqual(p.counts(), (2, 0, 1, 1))
+        self.assertEqual(p.consistency_errors(), [])
+        self.assertEqual(p.handoff_us, 12345)
+        self.assertEqual(p.start_at, 2.0)
+        self.assertEqual(p.tests[3].name, "pmm alloc#free")
+        self.assertEqual([(b.name, b.value, b.unit) for b in p.benches],
+                         [("vmrun_roundtrip", 7512.5, "ns")])
+        self.assertEqual(p.tap_lines[0], "TAP version 13")
+        self.assertNotIn("BdsDxe", "\n".join(p.tap_lines))
+
+    def test_noise_before_header_is_ignored(self):
+        p = feed("ok 1 - firmware says ok\n1..9\nTAP version 13\n1..1\nok 1 - x\n1 passed, 0 failed, 0 skipped")
+        self.assertEqual((p.plan, len(p.tests), p.consistency_errors()), (1, 1, []))
+
+    def test_header_with_noise_prefix_on_same_line(self):
+        self.assertTrue(feed("\x1b[2J garbage TAP version 13").started)
+
+    def test_numbering(self):
+        p = feed("TAP version 13\n1..3\nok 1 - a\nok 3 - c\nok 4 - d\n3 passed, 0 failed, 0 skipped")
+        self.assertIn("test numbering: expected 2, got 3 (c)", p.consistency_errors())
+
+    def test_plan_count_and_plan_at_end(self):
+        p = feed("TAP version 13\nok 1 - a\nok 2 - b\n1..3\n2 passed, 0 failed, 0 skipped")
+        self.assertEqual(p.consistency_errors(), ["plan 1..3 but 2 test lines"])
+        p = feed("TAP version 13\nok 1 - a\n1..1\n1 passed, 0 failed, 0 skipped")
+        self.assertEqual(p.consistency_errors(), [])
+
+    def test_beyond_plan_and_second_plan(self):
+        p = feed("TAP version 13\n1..1\nok 1 - a\nok 2 - b\n1..2\n2 passed, 0 failed, 0 skipped")
+        errors = p.consistency_errors()
+        self.assertTrue(any("beyond the plan" in e for e in errors), errors)
+        self.assertTrue(any("second plan line" in e for e in errors), errors)
+
+    def test_closing_line_mismatch(self):
+        p = feed("TAP version 13\n1..2\nok 1 - a\nnot ok 2 - b # TODO q\n2 passed, 0 failed, 0 skipped")
+        self.assertEqual(p.consistency_errors(),
+                         ["closing line says '2 passed, 0 failed, 0 skipped' but the TAP lines "
+                          "give '1 passed, 0 failed, 1 skipped'"])
+
+    def test_no_plan(self):
+        p = feed("TAP version 13\nok 1 - a\n1 passed, 0 failed, 0 skipped")
+        self.assertEqual(p.consistency_errors(), ["no plan line (1..N)"])
+
+    def test_restart_is_reported(self):
+        p = feed("TAP version 13\n1..2\nok 1 - a\nTAP version 13\n")
+        self.assertTrue(any("restarted" in e for e in p.consistency_errors()))
+
+    def test_bail_out(self):
+        p = feed("TAP version 13\n1..3\nok 1 - a\nBail out! page fault at 0xdead")
+        self.assertTrue(p.done)
+        self.assertEqual(p.consistency_errors(), ["Bail out! page fault at 0xdead"])
+
+    def test_lines_after_closing_are_ignored(self):
+        p = feed("TAP version 13\n1..1\nok 1 - a\n1 passed, 0 failed, 0 skipped\nnot ok 2 - late")
+        self.assertEqual((len(p.tests), p.consistency_errors()), (1, []))
+
+    def test_diagnostics_and_yaml_attach_to_results(self):
+        p = feed(textwrap.dedent("""\
+            TAP version 13
+            1..2
+            # checking exit code
+            not ok 1 - exit reason
+              ---
+              got: 0x400
+              ...
+            # after
+            ok 2 - b
+            1 passed, 1 failed, 0 skipped"""))
+        self.assertEqual(p.consistency_errors(), [])
+        self.assertEqual(p.tests[0].details,
+                         ["# checking exit code", "  ---", "  got: 0x400", "  ...", "# after"])
+
+    def test_unterminated_yaml_does_not_swallow_lines(self):
+        p = feed("TAP version 13\n1..2\nnot ok 1 - a\n  ---\n  x: 1\nok 2 - b\n1 passed, 1 failed, 0 skipped")
+        self.assertEqual((len(p.tests), p.done, p.consistency_errors()), (2, True, []))
+
+    def test_bad_bench_value(self):
+        p = feed("TAP version 13\nBENCH name=x value=fast unit=ns")
+        self.assertTrue(any("non-numeric" in e for e in p.errors))
+
+    def test_durations(self):
+        p = feed(GOOD)
+        self.assertEqual([t.duration for t in p.tests], [3.0, 1.0, 1.0, 1.0])
+
+
+class VerdictTests(unittest.TestCase):
+    def test_pass(self):
+        r = decided(GOOD, rc=1)
+        self.assertEqual((r.verdict, r.problems, r.warnings), (PASSED, [], []))
+        self.assertEqual([t.quirk for t in r.todo_tests()], ["qemu-tcg-no-nrips"])
+
+    def test_failed_test_fails_the_run(self):
+        r = decided("TAP version 13\n# boot: handoff_to_tap_us=1\n1..1\nnot ok 1 - a # boom\n"
+                    "0 passed, 1 failed, 0 skipped", rc=3)
+        self.assertEqual((r.verdict, r.problems, r.warnings, r.failure_count()), (FAILED, [], [], 1))
+
+    def test_rc_is_only_a_cross_check(self):
+        r = decided(GOOD, rc=3)
+        self.assertEqual(r.verdict, PASSED)
+        self.assertEqual(len(r.warnings), 1)
+        self.assertIn("rc=3", r.warnings[0])
+
+    def test_exit_before_tap(self):
+        r = decided("BdsDxe: failed to load Boot0001", rc=1)
+        self.assertEqual(r.problems, ["emulator exited rc=1 before 'TAP version 13'"])
+
+    def test_exit_before_plan(self):
+        r = decided("TAP version 13\nok 1 - a", rc=-11)
+        self.assertEqual(r.problems, ["emulator exited rc=-11 before the plan line, "
+                                      "in test 2 (after 1 - a)"])
+        self.assertEqual(r.verdict, FAILED)
+
+    def test_exit_before_closing_line(self):
+        r = decided("TAP version 13\n1..3\nok 1 - a\nok 2 - b", rc=0)
+        self.assertEqual(r.problems, ["emulator exited rc=0 before the closing line, "
+                                      "in test 3 (after 2 - b)"])
+        self.assertEqual(r.failure_count(), 1)
+
+    def test_timeout_names_the_test(self):
+        r = decided("TAP version 13\n1..3\nok 1 - vmx_on", rc=None, timed_out=True)
+        self.assertEqual(r.problems, ["timeout after 30 s in test 2 (after 1 - vmx_on)"])
+        r = decided("BdsDxe", rc=None, timed_out=True)
+        self.assertTrue(r.problems[0].startswith("timeout after 30 s before 'TAP version 13'"))
+
+    def test_inconsistency_fails_the_run(self):
+        r = decided("TAP version 13\n# boot: handoff_to_tap_us=1\n1..2\nok 1 - a\n"
+                    "1 passed, 0 failed, 0 skipped", rc=1)
+        self.assertEqual((r.verdict, r.problems), (FAILED, ["plan 1..2 but 1 test lines"]))
+
+    def test_missing_handoff_is_a_warning(self):
+        r = decided("TAP version 13\n1..1\nok 1 - a\n1 passed, 0 failed, 0 skipped", rc=1)
+        self.assertEqual(r.verdict, PASSED)
+        self.assertTrue(any("handoff_to_tap_us" in w for w in r.warnings))
+
+
+class JunitTests(unittest.TestCase):
+    def xml(self, r: RunResult) -> ET.Element:
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "x.xml")
+            junit.write(path, r)
+            return ET.parse(path).getroot()
+
+    def test_cases_and_counts(self):
+        r = decided(GOOD.replace("ok 4 - pmm", "not ok 4 - pmm").replace("2 passed, 0 failed",
+                                                                         "1 passed, 1 failed") + "", rc=3)
+        suite = self.xml(r).find("testsuite")
+        self.assertEqual((suite.get("name"), suite.get("tests"), suite.get("failures"),
+                          suite.get("skipped"), suite.get("errors")), ("p", "4", "1", "2", "0"))
+        cases = suite.findall("testcase")
+        self.assertEqual([c.get("name") for c in cases],
+                         ["1 - boot_info is sane", "2 - svm_nrips", "3 - vmx_basic", "4 - pmm alloc#free"])
+        self.assertIn("TODO", cases[1].find("skipped").get("message"))
+        self.assertEqual(cases[2].find("skipped").get("message"), "no VMX on this CPU")
+        self.assertIsNotNone(cases[3].find("failure"))
+        self.assertIn("TAP version 13", suite.find("system-out").text)
+
+    def test_run_error_case(self):
+        r = decided("TAP version 13\n1..2\nok 1 - a", rc=None, timed_out=True)
+        suite = self.xml(r).find("testsuite")
+        self.assertEqual(suite.get("errors"), "1")
+        err = suite.find("testcase[@name='(run)']/error")
+        self.assertTrue(err.get("message").startswith("timeout after"))
+
+    def test_invalid_xml_characters_are_replaced(self):
+        r = decided("TAP version 13\n1..1\nnot ok 1 - bad\x01name # \x07bell\n"
+                    "0 passed, 1 failed, 0 skipped", rc=3)
+        case = self.xml(r).find("testsuite/testcase")
+        self.assertEqual(case.get("name"), "1 - bad\ufffdname")
+
+    def test_skipped_platform(self):
+        from anvil_lib.result import skipped
+        suite = self.xml(skipped("bochs-x86-vmx", "missing bochs")).find("testsuite")
+        self.assertEqual(suite.get("skipped"), "1")
+        self.assertEqual(suite.find("testcase/skipped").get("message"), "missing bochs")
+
+
+class CmdlineTests(unittest.TestCase):
+    def test_defaults(self):
+        self.assertEqual(cmdline.build(), "on_finish=exit")
+        self.assertEqual(cmdline.build(tests="svm_*,cmdline", test_timeout="5"),
+                         "on_finish=exit tests=svm_*,cmdline timeout=5")
+        self.assertEqual(cmdline.build(bench=True), "on_finish=exit bench=1")
+
+    def test_user_words_override_defaults(self):
+        self.assertEqual(cmdline.build("on_finish=halt verbose"), "on_finish=halt verbose")
+        self.assertEqual(cmdline.build("tests=a", tests="b"), "on_finish=exit tests=a")
+
+    def test_check(self):
+        self.assertIsNone(cmdline.check("on_finish=exit tests=a,b"))
+        self.assertIsNotNone(cmdline.check('x="y"'))
+        self.assertIsNotNone(cmdline.check("a;reboot"))
+        self.assertIsNotNone(cmdline.check("x" * 1024))
+
+
+class PlatformFileTests(unittest.TestCase):
+    def test_shipped_platforms_load(self):
+        ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
+        self.assertEqual(list(ps), ["qemu-x86-uefi", "qemu-x86-grub", "bochs-x86-vmx", "bochs-x86-svm"])
+        self.assertEqual(platforms.default_platform(ps), "qemu-x86-uefi")
+        self.assertEqual((ps["qemu-x86-uefi"].boot, ps["bochs-x86-svm"].cpu), ("esp", "ryzen"))
+
+    def test_qemu_command_lines(self):
+        ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
+        uefi = emulators.qemu_argv(ps["qemu-x86-uefi"], "/b/esp")
+        for words in (["-cpu", "max"], ["-accel", "tcg"], ["-bios", "/usr/share/OVMF/OVMF_CODE.fd"],
+                      ["-drive", "file=fat:rw:/b/esp,format=raw"], ["-device", "VGA"],
+                      ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"], ["-serial", "stdio"],
+                      ["-display", "none"], ["-nodefaults"], ["-no-reboot"]):
+            self.assertTrue(any(uefi[i:i + len(words)] == words for i in range(len(uefi))), words)
+        grub = emulators.qemu_argv(ps["qemu-x86-grub"], "/b/anvil.iso")
+        self.assertIn("/b/anvil.iso", grub)
+        self.assertNotIn("-bios", grub)
+
+    def test_bochsrc(self):
+        ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
+        rc = emulators.bochsrc(ps["bochs-x86-vmx"], "anvil.iso")
+        for line in ("cpu: model=tigerlake,", 'display_library: rfb, options="timeout=0"',
+                     "vgaromimage: file=/usr/share/seabios/vgabios-stdvga.bin",
+                     "magic_break: enabled=1", "port_e9_hack: enabled=1", "com1: enabled=1, mode=file, dev=serial.txt",
+                     "ata0-slave: type=cdrom, path=anvil.iso"):
+            self.assertIn(line, rc)
+        self.assertIn("cpu: model=ryzen,", emulators.bochsrc(ps["bochs-x86-svm"], "a.iso"))
+
+    def test_validation(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bad.conf")
+            with open(path, "w") as f:
+                f.write("[platform]\nemulator = vbox\nboot = floppy\n")
+            with self.assertRaises(platforms.PlatformError) as e:
+                platforms.load_platform(path)
+            self.assertIn("emulator must be one of", str(e.exception))
+
+    def test_requirements(self):
+        p = platforms.Platform(name="x", description="", emulator="qemu", binary="q", boot="esp",
+                               timeout=1, requires_bin=["no-such-binary-anvil"],
+                               requires_files=["/no/such/file"], requires_hint="apt-get install x")
+        self.assertEqual(p.skip_reason(),
+                         "missing no-such-binary-anvil, /no/such/file (apt-get install x)")
+
+
+class FakeEmulatorMixin:
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.d = self.dir.name
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def script(self, text: str, name: str = "script.txt") -> str:
+        path = os.path.join(self.d, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+
+class ProcessTests(FakeEmulatorMixin, unittest.TestCase):
+    def run_fake(self, text, timeout=10.0, serial_file=None, lock=None, **kw):
+        argv = [sys.executable, FAKE, self.script(text)]
+        if serial_file:
+            argv += ["--serial-file", serial_file]
+        lines = []
+        launch = process.Launch(argv, self.d, serial_file, lock)
+        out = process.run(launch, timeout, lambda s, l, t: lines.append((s, l)), **kw)
+        return out, lines
+
+    def test_streams_stdout_and_rc(self):
+        out, lines = self.run_fake("hello\n@stderr qemu: warning\n@raw partial\n@exit 3\n")
+        self.assertEqual(out.rc, 3)
+        self.assertFalse(out.timed_out)
+        self.assertIn(("serial", "hello\r"), lines)
+        self.assertIn(("serial", "partial"), lines)
+        self.assertIn(("stderr", "qemu: warning"), lines)
+
+    def test_serial_file_is_tailed(self):
+        out, lines = self.run_fake("one\n@sleep 0.2\ntwo\n@stderr chatter\n@exit 0\n",
+                                   serial_file="serial.txt")
+        self.assertEqual(out.rc, 0)
+        self.assertEqual([l for s, l in lines if s == "serial"], ["one\r", "two\r"])
+        self.assertIn(("stderr", "chatter"), lines)
+
+    def test_timeout_kills_the_whole_group(self):
+        pidfile = os.path.join(self.d, "child.pid")
+        t0 = time.monotonic()
+        out, lines = self.run_fake(f"TAP version 13\n@child {pidfile}\n@hang\n", timeout=1.0)
+        self.assertTrue(out.timed_out)
+        self.assertIsNone(out.rc)
+        self.assertLess(time.monotonic() - t0, 6)
+        with open(pidfile) as f:
+            child = int(f.read())
+        self.assertFalse(_alive(child), "the grandchild survived")
+
+    def test_lingering_after_done_is_killed(self):
+        out, _ = self.run_fake("done\n@hang\n", is_done=lambda: True, done_grace_s=0.3)
+        self.assertTrue(out.killed_after_done)
+        self.assertFalse(out.timed_out)
+
+    def test_lock_is_held_while_running(self):
+        lock = os.path.join(self.d, "emu.lock")
+        seen = []
+
+        def probe(stream, line, at):
+            fd = os.open(lock, os.O_RDWR)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                seen.append("free")
+            except BlockingIOError:
+                seen.append("held")
+            finally:
+                os.close(fd)
+
+        launch = process.Launch([sys.executable, FAKE, self.script("x\n")], self.d, None, lock)
+        process.run(launch, 10, probe)
+        self.assertEqual(seen, ["held"])
+        fd = os.open(lock, os.O_RDWR)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released afterwards
+        os.close(fd)
+
+    def test_missing_binary(self):
+        launch = process.Launch(["/no/such/emulator"], self.d, None, None)
+        out = process.run(launch, 5, lambda *a: None)
+        self.assertIsNotNone(out.rc)   # timeout(1) reports 127: cannot execute
+        self.assertNotEqual(out.rc, 0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:   # a zombie waiting for init is gone too
+        return f.read().split()[2] != "Z"
+
+
+class CliTests(FakeEmulatorMixin, unittest.TestCase):
+    def platform(self, name, script_text, serial="stdout", extra=""):
+        script = self.script(script_text, name + ".txt")
+        serial_arg = " --serial-file {serial}" if serial == "file" else ""
+        os.makedirs(os.path.join(self.d, "platforms"), exist_ok=True)
+        with open(os.path.join(self.d, "platforms", name + ".conf"), "w") as f:
+            f.write(textwrap.dedent(f"""\
+                [platform]
+                description = fake {name}
+                emulator = command
+                command = {sys.executable} {FAKE} {script}{serial_arg}
+                serial = {serial}
+                boot = none
+                timeout = 5
+                exit_pass = 1
+                exit_fail = 3
+                exclusive = no
+                """) + extra)
+
+    def anvil(self, *args):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            rc = cli.main(["--platforms-dir", os.path.join(self.d, "platforms"),
+                           "--repo", self.d, "--build-dir", "build", *args])
+        return rc, out.getvalue()
+
+    def reports(self, name):
+        return os.path.join(self.d, "build", "reports", name)
+
+    def test_test_command_aggregates_and_fails(self):
+        self.platform("a-good", GOOD + "@exit 1\n", extra="order = 1\n")
+        self.platform("b-bad", "TAP version 13\n# boot: handoff_to_tap_us=900\n1..2\nok 1 - x\n"
+                      "not ok 2 - y # wrong value\n1 passed, 1 failed, 0 skipped\n@exit 3\n",
+                      serial="file", extra="order = 2\n")
+        self.platform("c-missing", GOOD, extra="requires_bin = no-such-emulator-anvil\n"
+                      "requires_hint = apt-get install it\n")
+        rc, out = self.anvil("test")
+        self.assertEqual(rc, 1)
+        lines = out.splitlines()
+        self.assertEqual(lines[-1], "3 passed, 1 failed, 2 skipped")
+        self.assertIn("a-good: ok 1 - boot_info is sane", out)         # live result lines
+        self.assertIn("b-bad: not ok 2 - y # wrong value", out)
+        self.assertIn("b-bad 2 - y: wrong value", out)                 # failure list
+        self.assertIn("qemu-tcg-no-nrips:", out)                       # TODO by quirk
+        self.assertIn("SKIPPED: missing no-such-emulator-anvil (apt-get install it)", out)
+        self.assertIn("a-good: hand-off to first TAP line: 12.3 ms; emulator start to first TAP line:", out)
+        self.assertLess(out.index("a-good: fake"), out.index("b-bad: fake"))  # run order
+        for name in ("a-good", "b-bad", "c-missing"):
+            for ext in (".tap", ".xml", ".log"):
+                self.assertTrue(os.path.exists(self.reports(name + ext)), name + ext)
+        with open(self.reports("summary.json")) as f:
+            summary = json.load(f)
+        self.assertEqual((summary["passed"], summary["failed"], summary["skipped"]), (3, 1, 2))
+        with open(self.reports("c-missing.tap")) as f:
+            self.assertIn("1..0 # SKIP missing", f.read())
+        with open(self.reports("b-bad.log")) as f:
+            log = f.read()
+        self.assertIn("not ok 2 - y # wrong value", log)
+        self.assertIn("verdict FAIL", log)
+
+    def test_selected_platforms_pass(self):
+        self.platform("a-good", GOOD + "@exit 1\n")
+        self.platform("b-hang", "TAP version 13\n@hang\n")
+        rc, out = self.anvil("test", "--platforms", "a-good")
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(out.splitlines()[-1], "2 passed, 0 failed, 2 skipped")
+        self.assertNotIn("b-hang", out)
+
+    def test_require_all(self):
+        self.platform("a-good", GOOD + "@exit 1\n")
+        self.platform("c-missing", GOOD, extra="requires_files = /no/such/firmware.fd\n")
+        self.assertEqual(self.anvil("test")[0], 0)
+        self.assertEqual(self.anvil("test", "--require-all")[0], 1)
+
+    def test_run_timeout(self):
+        self.platform("a-hang", "TAP version 13\n1..3\nok 1 - first\n@hang\n")
+        rc, out = self.anvil("run", "a-hang", "--timeout", "1")
+        self.assertEqual(rc, 1)
+        self.assertIn("timeout after 1 s in test 2 (after 1 - first)", out)
+        self.assertEqual(out.splitlines()[-1], "1 passed, 1 failed, 0 skipped")
+
+    def test_run_crash_before_plan(self):
+        self.platform("a-crash", "BdsDxe: loading\nTAP version 13\nok 1 - a\n@exit 0\n")
+        rc, out = self.anvil("run", "a-crash")
+        self.assertEqual(rc, 1)
+        self.assertIn("emulator exited rc=0 before the plan line", out)
+
+    def test_run_default_and_missing(self):
+        self.platform("a-good", GOOD + "@exit 1\n", extra="default = yes\n")
+        self.platform("c-missing", GOOD, extra="requires_bin = no-such-emulator-anvil\n")
+        rc, out = self.anvil("run")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("a-good", out)
+        rc, out = self.anvil("run", "c-missing")
+        self.assertEqual(rc, 1)
+        self.assertIn("SKIPPED: missing no-such-emulator-anvil", out)
+        self.assertEqual(self.anvil("run", "nope")[0], 2)
+
+    def test_bench(self):
+        self.platform("a-good", GOOD + "@exit 1\n")
+        rc, out = self.anvil("bench", "a-good")
+        self.assertEqual(rc, 0, out)
+        self.assertRegex(out, r"vmrun_roundtrip\s+7512.5\s+ns")
+        with open(self.reports("a-good-bench.tsv")) as f:
+            self.assertEqual(f.read(), "name\tvalue\tunit\nvmrun_roundtrip\t7512.5\tns\n")
+        with open(self.reports("a-good-bench.log")) as f:
+            self.assertIn("on_finish=exit bench=1", f.read())
+
+    def test_list(self):
+        self.platform("a-good", GOOD, extra="default = yes\n")
+        self.platform("c-missing", GOOD, extra="requires_bin = no-such-emulator-anvil\n")
+        rc, out = self.anvil("list")
+        self.assertEqual(rc, 0)
+        self.assertRegex(out, r"a-good \(default\)\s+none\s+command\s+ready")
+        self.assertIn("missing no-such-emulator-anvil", out)
+
+
+class ProgressTests(unittest.TestCase):
+    def test_non_tty_prints_result_lines(self):
+        out = io.StringIO()
+        prog = Progress(out=out, tty=False)
+        parser = TapParser()
+        prog.begin("p", parser)
+        for line in GOOD.splitlines():
+            prog.serial(line, parser.feed(line))
+        prog.end()
+        self.assertEqual(out.getvalue().splitlines()[0], "p: 1..4")
+        self.assertIn("p: not ok 2 - svm_nrips # TODO qemu-tcg-no-nrips: nRIP stays 0", out.getvalue())
+        self.assertNotIn("BdsDxe", out.getvalue())
+
+    def test_tty_status_line(self):
+        out = io.StringIO()
+        prog = Progress(out=out, tty=True)
+        parser = feed("TAP version 13\n1..3\nok 1 - alpha")
+        prog.begin("p", parser)
+        prog.started()
+        prog.tick(2.5)
+        self.assertIn("1 ok, 0 failed", out.getvalue())
+        self.assertIn("test 2 (last: alpha)", out.getvalue())
+        prog.serial("not ok 2 - beta", parser.feed("not ok 2 - beta"))
+        self.assertIn("p: not ok 2 - beta\n", out.getvalue())
+        prog.end()
+        self.assertTrue(out.getvalue().endswith("\r\x1b[K"))
+
+
+class ReportTests(unittest.TestCase):
+    def test_table_and_totals(self):
+        from anvil_lib.result import skipped
+        good = decided(GOOD, rc=1)
+        hung = decided("TAP version 13\n1..2\nok 1 - a", rc=None, timed_out=True)
+        gone = skipped("bochs", "missing bochs")
+        text = report.table([good, hung, gone])
+        self.assertIn("SKIPPED: missing bochs", text)
+        self.assertIn("FAIL: timeout after 30 s", text)
+        self.assertEqual(report.closing_line([good, hung, gone]), "3 passed, 1 failed, 2 skipped")
+        self.assertEqual(gone.verdict, SKIPPED)
+
+
+if __name__ == "__main__":
+    unittest.main()
