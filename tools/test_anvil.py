@@ -378,6 +378,12 @@ class ProcessTests(FakeEmulatorMixin, unittest.TestCase):
         self.assertEqual([l for s, l in lines if s == "serial"], ["one\r", "two\r"])
         self.assertIn(("stderr", "chatter"), lines)
 
+    def test_stale_serial_file_is_not_replayed(self):
+        with open(os.path.join(self.d, "serial.txt"), "w") as f:
+            f.write("TAP version 13\nold run\n")
+        out, lines = self.run_fake("new run\n@exit 0\n", serial_file="serial.txt")
+        self.assertEqual([l for s, l in lines if s == "serial"], ["new run\r"])
+
     def test_timeout_kills_the_whole_group(self):
         pidfile = os.path.join(self.d, "child.pid")
         t0 = time.monotonic()

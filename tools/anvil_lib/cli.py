@@ -94,9 +94,14 @@ def _run_all(args, ctx: Context, platforms, stem_suffix: str = "", bench: bool =
     return results
 
 
+def _shown_path(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
 def _finish(ctx: Context, results: List[RunResult], summary_name: str,
             require_all: bool = False) -> int:
-    print(report.summary(results, os.path.relpath(ctx.reports_dir)))
+    print(report.summary(results, _shown_path(ctx.reports_dir)))
     os.makedirs(ctx.reports_dir, exist_ok=True)
     report.write_summary_json(os.path.join(ctx.reports_dir, summary_name), results)
     print(report.closing_line(results))

@@ -157,9 +157,16 @@ def _with_backstop(argv: List[str], timeout_s: float) -> List[str]:
     return ["timeout", "--kill-after=5", str(int(timeout_s + BACKSTOP_EXTRA_S))] + argv
 
 
+def serial_path(launch: Launch) -> Optional[str]:
+    if launch.serial_file is None:
+        return None
+    return os.path.join(launch.cwd, launch.serial_file)
+
+
 def _start(launch: Launch, timeout_s: float, lock_fd: Optional[int]):
-    if launch.serial_file and os.path.exists(launch.serial_file):
-        os.unlink(launch.serial_file)
+    stale = serial_path(launch)
+    if stale and os.path.exists(stale):
+        os.unlink(stale)   # the tail must not replay the previous run
     return subprocess.Popen(
         _with_backstop(launch.argv, timeout_s), cwd=launch.cwd,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -192,8 +199,7 @@ class _Run:
         self._thread(_pump_pipe, proc.stderr, "stderr", self.q)
         self.open_streams = {"serial" if to_stdout else "stdout", "stderr"}
         if not to_stdout:
-            path = os.path.join(self.launch.cwd, self.launch.serial_file)
-            self._thread(_tail_file, path, "serial", self.q, self.stop_tail)
+            self._thread(_tail_file, serial_path(self.launch), "serial", self.q, self.stop_tail)
             self.open_streams.add("serial")
 
     def drain(self, t0: float, wait_s: float) -> None:
