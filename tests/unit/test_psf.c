@@ -14,6 +14,7 @@
 
 #define DEBIAN_PSF1 "/usr/share/consolefonts/default8x16.psf.gz"
 #define DEBIAN_PSF2 "/usr/share/consolefonts/lat1-12.psf.gz"
+#define KERNEL_PSF  "build/deps/font/console.psf" /* made by `make deps` */
 
 struct fontbuf {
 	uint8_t *p;
@@ -376,16 +377,41 @@ static void test_every_truncation(void **state)
 	free(b.p);
 }
 
+/* Everything a stream yields, in an exact-size heap block. */
+static uint8_t *read_all(FILE *in, size_t *len)
+{
+	struct fontbuf b = { 0 };
+	uint8_t chunk[4096], *exact;
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		fb_put(&b, chunk, n);
+	*len = b.len;
+	exact = fb_exact(&b);
+	free(b.p);
+	return exact;
+}
+
+/* A plain file; NULL if it is not there. */
+static uint8_t *load_raw(const char *path, size_t *len)
+{
+	FILE *in = fopen(path, "rb");
+	uint8_t *p;
+
+	if (!in)
+		return NULL;
+	p = read_all(in, len);
+	fclose(in);
+	return p;
+}
+
 /* gunzip a host font through gzip(1); NULL if the file is not there. */
 static uint8_t *load_gz(const char *path, size_t *len)
 {
 	char cmd[256];
-	FILE *in;
-	struct fontbuf b = { 0 };
-	uint8_t chunk[4096];
-	size_t n;
+	FILE *in = fopen(path, "rb");
+	uint8_t *p;
 
-	in = fopen(path, "rb");
 	if (!in)
 		return NULL;
 	fclose(in);
@@ -393,19 +419,12 @@ static uint8_t *load_gz(const char *path, size_t *len)
 	in = popen(cmd, "r");
 	if (!in)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		fb_put(&b, chunk, n);
-	if (pclose(in) != 0 || b.len == 0) {
-		free(b.p);
+	p = read_all(in, len);
+	if (pclose(in) != 0 || *len == 0) {
+		free(p);
 		return NULL;
 	}
-	*len = b.len;
-	{
-		uint8_t *exact = fb_exact(&b);
-
-		free(b.p);
-		return exact;
-	}
+	return p;
 }
 
 static int popcount_glyph(const struct psf_font *f, const uint8_t *g)
@@ -471,6 +490,24 @@ static void test_debian_psf2(void **state)
 	free(p);
 }
 
+/* The font the kernel embeds (gunzipped default8x16), when built. */
+static void test_kernel_font(void **state)
+{
+	struct psf_font f;
+	char err[128];
+	size_t len = 0;
+	uint8_t *p = load_raw(KERNEL_PSF, &len);
+
+	(void)state;
+	if (!p)
+		skip();
+	assert_int_equal(psf_parse(p, len, &f, err, sizeof(err)), 0);
+	assert_int_equal(f.width, 8);
+	assert_int_equal(f.height, 16);
+	check_real_font(&f);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_debian_psf1),
 		cmocka_unit_test(test_debian_psf2),
+		cmocka_unit_test(test_kernel_font),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
