@@ -11,6 +11,7 @@ Exit status: 0 when every run finished and nothing failed, 1 otherwise,
 
 import argparse
 import os
+import signal
 import sys
 from typing import List
 
@@ -148,8 +149,17 @@ def cmd_list(platforms) -> int:
     return EXIT_OK
 
 
+def _terminate(signum, frame):
+    """SIGTERM/SIGHUP (CI cancel, a closed terminal): unwind like Ctrl-C so
+    the emulator's process group is killed and the lock released."""
+    raise KeyboardInterrupt
+
+
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
+    if argv is None:  # a real command line, not a test calling main()
+        signal.signal(signal.SIGTERM, _terminate)
+        signal.signal(signal.SIGHUP, _terminate)
     try:
         platforms = load_platforms(args.platforms_dir)
         if not platforms:
