@@ -1,7 +1,9 @@
 # Host runner targets (tools/anvil). Included by the top Makefile, which
 # defines BUILD, ARCHBUILD, PYTHON and PLATFORM.
 #
-#   make run [PLATFORM=name] [TESTS=a,b] [TIMEOUT=s] [CMDLINE="words"]
+#   make run [PLATFORM=name] [TESTS=a,b] [TEST_TIMEOUT=s] [TIMEOUT=s] [CMDLINE="words"]
+#     TESTS, TEST_TIMEOUT: the kernel's tests= and timeout= (per test, seconds)
+#     TIMEOUT: the runner's wall-clock limit for the whole emulator run
 #   make bench [PLATFORM=name]
 #   make iso                    build/x86_64/anvil.iso (boots with on_finish=halt)
 #   make platforms-test [PLATFORMS=a,b]   every platform this machine can run
@@ -13,7 +15,8 @@ ANVIL       := tools/anvil
 MKISO       := tools/mkiso.sh
 KERNEL_ELF  ?= $(ARCHBUILD)/anvil.elf
 USER_ISO    := $(ARCHBUILD)/anvil.iso
-ANVIL_OPTS   = $(if $(TESTS),--tests '$(TESTS)') $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+ANVIL_OPTS   = $(if $(TESTS),--tests '$(TESTS)') $(if $(TEST_TIMEOUT),--test-timeout $(TEST_TIMEOUT)) \
+               $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
                $(if $(CMDLINE),--cmdline '$(CMDLINE)')
 
 .PHONY: run bench iso platforms-test runner-test

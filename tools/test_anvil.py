@@ -71,6 +71,10 @@ class TapLineTests(unittest.TestCase):
         t = parse_test_line("not ok 3 - ept remap # read 0x0, expected 0x1234")
         self.assertEqual((t.outcome, t.name, t.reason), (FAIL, "ept remap", "read 0x0, expected 0x1234"))
 
+    def test_escaped_directive_in_reason(self):
+        t = parse_test_line("not ok 3 - x # \\TODO list was empty")
+        self.assertEqual((t.outcome, t.reason), (FAIL, "TODO list was empty"))
+
     def test_skip(self):
         t = parse_test_line("ok 4 - spp # SKIP no SPP on this model")
         self.assertEqual((t.outcome, t.reason), (SKIP, "no SPP on this model"))
