@@ -5,6 +5,7 @@ inconsistent TAP) so CI shows it even when no test line failed."""
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 from .result import SKIPPED, RunResult
 from .tap import FAIL, SKIP, TODO, TestResult
@@ -22,9 +23,16 @@ def _seconds(value) -> str:
     return f"{value:.3f}" if value is not None else "0"
 
 
-def _case(suite: ET.Element, platform: str, t: TestResult) -> None:
+def _case_name(t: TestResult, duplicated: bool) -> str:
+    """The test name alone keeps CI history stable when tests are added;
+    the number only disambiguates a name that occurs twice."""
+    name = t.name or "(unnamed)"
+    return f"{name} (#{t.number})" if duplicated else name
+
+
+def _case(suite: ET.Element, platform: str, t: TestResult, duplicated: bool) -> None:
     case = ET.SubElement(suite, "testcase", classname=f"anvil.{platform}",
-                         name=_text(f"{t.number} - {t.name}"), time=_seconds(t.duration))
+                         name=_text(_case_name(t, duplicated)), time=_seconds(t.duration))
     body = _text("\n".join([t.line] + t.details))
     if t.outcome == FAIL:
         el = ET.SubElement(case, "failure", type="failure",
@@ -55,8 +63,9 @@ def build(r: RunResult) -> ET.Element:
     if r.verdict == SKIPPED:
         case = ET.SubElement(suite, "testcase", classname=f"anvil.{r.platform}", name=RUN_CASE)
         ET.SubElement(case, "skipped", message=_text(r.skip_reason))
+    seen = Counter(t.name for t in tests)
     for t in tests:
-        _case(suite, r.platform, t)
+        _case(suite, r.platform, t, seen[t.name] > 1)
     if r.problems:
         case = ET.SubElement(suite, "testcase", classname=f"anvil.{r.platform}", name=RUN_CASE)
         el = ET.SubElement(case, "error", type="run", message=_text(r.problems[0]))
