@@ -17,12 +17,14 @@ UNIT_LIB       := $(UNIT_DIR)/libanvil_host.a
 UNIT_TEST_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS     := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_TEST_SRCS))
 UNIT_RUNNER    := tests/unit/run_unit.sh
+# libcmocka-dev comes from the apt step of tools/deps/deps.mk; only that step,
+# not the newlib/gnu-efi builds the rest of `deps` does.
+UNIT_PREREQ    := $(or $(DEPS_APT_STAMP),deps)
 
-# libcmocka-dev is installed by the deps step; order-only so a re-run of it
-# does not force a rebuild.
+# Order-only on the package step, so re-running it does not force a rebuild.
 # A rebuilt library object drops the archive and every test binary first, so a
 # failed compile never leaves stale binaries behind for the runner.
-$(UNIT_DIR)/lib/%.o: lib/%.c | deps
+$(UNIT_DIR)/lib/%.o: lib/%.c | $(UNIT_PREREQ)
 	@mkdir -p $(@D)
 	@rm -f $(UNIT_LIB) $(UNIT_TESTS)
 	$(UNIT_CC) $(UNIT_CFLAGS) -c $< -o $@
@@ -32,7 +34,7 @@ $(UNIT_LIB): $(UNIT_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(UNIT_DIR)/test_%.o: tests/unit/test_%.c | deps
+$(UNIT_DIR)/test_%.o: tests/unit/test_%.c | $(UNIT_PREREQ)
 	@mkdir -p $(@D)
 	@rm -f $(UNIT_DIR)/test_$*
 	$(UNIT_CC) $(UNIT_CFLAGS) -c $< -o $@
