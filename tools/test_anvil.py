@@ -448,7 +448,7 @@ def _alive(pid: int) -> bool:
 
 
 class CliTests(FakeEmulatorMixin, unittest.TestCase):
-    def platform(self, name, script_text, serial="stdout", extra=""):
+    def platform(self, name, script_text, serial="stdout", extra="", boot="none"):
         script = self.script(script_text, name + ".txt")
         serial_arg = " --serial-file {serial}" if serial == "file" else ""
         os.makedirs(os.path.join(self.d, "platforms"), exist_ok=True)
@@ -459,7 +459,7 @@ class CliTests(FakeEmulatorMixin, unittest.TestCase):
                 emulator = command
                 command = {sys.executable} {FAKE} {script}{serial_arg}
                 serial = {serial}
-                boot = none
+                boot = {boot}
                 timeout = 5
                 exit_pass = 1
                 exit_fail = 3
@@ -554,6 +554,15 @@ class CliTests(FakeEmulatorMixin, unittest.TestCase):
             self.assertEqual(f.read(), "name\tvalue\tunit\nvmrun_roundtrip\t7512.5\tns\n")
         with open(self.reports("a-good-bench.log")) as f:
             self.assertIn("on_finish=exit bench=1", f.read())
+
+    def test_build_failure_is_one_failure(self):
+        self.platform("a-image", GOOD, boot="iso")
+        with open(os.path.join(self.d, "Makefile"), "w") as f:
+            f.write("kernel efi:\n\t@echo 'kernel/x.c:1: error: broken' && false\n")
+        rc, out = self.anvil("test")
+        self.assertEqual(rc, 1)
+        self.assertIn("kernel/x.c:1: error: broken", out)
+        self.assertEqual(out.splitlines()[-1], "0 passed, 1 failed, 0 skipped")
 
     def test_list(self):
         self.platform("a-good", GOOD, extra="default = yes\n")
