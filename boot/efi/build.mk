@@ -1,1 +1,71 @@
-# placeholder: filled in by its owner
+# The UEFI front end: BOOTX64.EFI, a gnu-efi application carrying the kernel
+# ELF. Built the gnu-efi way: position-independent objects linked into an ELF
+# shared object with gnu-efi's crt0 and linker script (crt0 relocates the
+# image itself at start), then converted to PE32+ by GNU objcopy, because
+# llvm-objcopy cannot write PE.
+#
+#   make efi   -> $(EFI_APP)  (build/x86_64/BOOTX64.EFI)
+#   make esp   -> $(ESP_DIR)/EFI/BOOT/BOOTX64.EFI, a directory QEMU can
+#                 serve as a FAT drive (-drive file=fat:rw:$(ESP_DIR))
+# EFI_KERNEL (default $(KERNEL_ELF)) selects the ELF to embed.
+
+EFI_DIR      := boot/efi
+EFI_OBJDIR   := $(ARCHBUILD)/efi
+EFI_SO       := $(EFI_OBJDIR)/bootx64.so
+EFI_APP      := $(ARCHBUILD)/BOOTX64.EFI
+ESP_DIR      := $(ARCHBUILD)/esp
+ESP_APP      := $(ESP_DIR)/EFI/BOOT/BOOTX64.EFI
+EFI_KERNEL   ?= $(KERNEL_ELF)
+EFI_PE_COPY  := objcopy
+EFI_READELF  := llvm-readelf-19
+
+# lib/ code the front end shares with the kernel (pure, freestanding).
+EFI_LIB_SRCS := lib/elf64.c lib/boot_map.c
+EFI_SRCS     := $(wildcard $(EFI_DIR)/*.c)
+EFI_OBJS     := $(patsubst %.c,$(EFI_OBJDIR)/%.o,$(EFI_SRCS) $(EFI_LIB_SRCS)) \
+	$(EFI_OBJDIR)/kernel_blob.o
+
+# gnu-efi apps are PIC with 16-bit wchar_t (L"" strings are CHAR16).
+EFI_CFLAGS := --target=x86_64-unknown-none-elf -std=gnu11 -O2 -g \
+	-Wall -Wextra -Werror -ffreestanding -fpic -fshort-wchar \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-strict-aliasing -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-I$(EFI_DIR) -Ilib/include -Ikernel/include \
+	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 -I$(GNUEFI_INC)/protocol \
+	-isystem $(NEWLIB_INC) -MMD -MP
+EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc --no-undefined \
+	-T $(GNUEFI_LDS)
+# Sections that make up the PE image (as in gnu-efi's Make.rules).
+EFI_PE_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+	-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc
+
+.PHONY: esp
+efi: $(EFI_APP)
+esp: $(ESP_APP)
+
+$(EFI_OBJDIR)/%.o: %.c | $(DEPS_GNUEFI_STAMP) $(DEPS_NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(EFI_CFLAGS) -c $< -o $@
+
+$(EFI_OBJDIR)/kernel_blob.o: $(EFI_DIR)/kernel_blob.S $(EFI_KERNEL)
+	@mkdir -p $(@D)
+	$(CLANG) --target=x86_64-unknown-none-elf -c $< -o $@ \
+		-DEFIBOOT_KERNEL_PATH='"$(abspath $(EFI_KERNEL))"'
+
+# crt0's _relocate applies only R_X86_64_RELATIVE: refuse anything else.
+$(EFI_SO): $(EFI_OBJS) | $(DEPS_GNUEFI_STAMP)
+	$(LD) $(EFI_LDFLAGS) $(GNUEFI_CRT0) $(EFI_OBJS) -L$(GNUEFI_LIB) \
+		-lefi -lgnuefi -o $@
+	@if $(EFI_READELF) -r $@ | grep -E '^[0-9a-f]+ +[0-9a-f]+ +R_' | \
+		grep -v R_X86_64_RELATIVE; then \
+		echo "efi: relocations crt0 cannot apply (above)"; rm -f $@; exit 1; fi
+
+$(EFI_APP): $(EFI_SO)
+	$(EFI_PE_COPY) $(EFI_PE_SECTIONS) --target efi-app-x86_64 \
+		--subsystem=10 $< $@
+
+$(ESP_APP): $(EFI_APP)
+	@mkdir -p $(@D)
+	cp $< $@
+
+-include $(EFI_OBJS:.o=.d)

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal interfaces of the UEFI front end (BOOTX64.EFI): it validates and
+ * places the kernel it carries, fills a struct boot_info from the firmware,
+ * exits boot services and jumps to the kernel. Module prefix: efiboot_.
+ *
+ * The pure helpers (text, memory-type mapping, map conversion) take no
+ * firmware pointers, so they also run after ExitBootServices.
+ */
+#ifndef ANVIL_EFIBOOT_H
+#define ANVIL_EFIBOOT_H
+
+#include <efi.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <anvil/boot_info.h>
+#include <anvil/elf64.h>
+
+#define EFIBOOT_PAGE_SIZE 4096u
+
+/* ---- console.c: ConOut output (boot services only) ---- */
+void efiboot_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *efiboot_status_name(EFI_STATUS st);
+
+/* ---- kernel.c: the kernel ELF carried in the image ---- */
+struct efiboot_kernel {
+	const uint8_t *elf;     /* the embedded file */
+	size_t elf_len;
+	struct elf64_image img; /* validated layout */
+	uint64_t entry_phys;    /* e_entry translated to a physical address */
+};
+
+/* Validate the embedded kernel; prints why not and returns an error. */
+EFI_STATUS efiboot_kernel_check(struct efiboot_kernel *k);
+/* Allocate exactly its physical range and copy its segments there. */
+EFI_STATUS efiboot_kernel_place(const struct efiboot_kernel *k);
+
+/* ---- memmap.c: firmware memory map ---- */
+struct efiboot_map {
+	uint8_t *buf;            /* descriptors, desc_size apart */
+	UINTN cap;               /* bytes allocated */
+	UINTN size;              /* bytes filled by the last GetMemoryMap */
+	UINTN key;
+	UINTN desc_size;
+	UINT32 desc_version;
+	uint32_t errors_before;  /* boot_info errors recorded before the map */
+};
+
+/* Allocate a buffer for the map with room for it to grow. */
+EFI_STATUS efiboot_map_alloc(struct efiboot_map *m);
+/* GetMemoryMap into the buffer; allocates nothing. */
+EFI_STATUS efiboot_map_read(struct efiboot_map *m);
+/* Replace bi's regions by the converted map (pure, no firmware calls). */
+void efiboot_map_convert(struct efiboot_map *m, struct boot_info *bi,
+			 uint64_t kernel_base, uint64_t kernel_end);
+/* boot_mem_type for an EFI memory type; its name for messages. */
+uint32_t efiboot_mem_type(uint32_t efi_type);
+const char *efiboot_efi_type_name(uint32_t efi_type);
+/* Print the map entries that overlap [base, end) and are not free RAM. */
+void efiboot_map_report_conflicts(uint64_t base, uint64_t end);
+
+/* ---- cmdline.c / cmdline_text.c: the kernel command line ---- */
+void efiboot_cmdline(EFI_HANDLE image, struct boot_info *bi);
+size_t efiboot_ucs2_to_ascii(char *dst, size_t cap, const uint16_t *src,
+			     size_t n);
+void efiboot_cmdline_strip_self(char *s, const char *self_name);
+void efiboot_cmdline_tidy(char *s);
+void efiboot_cmdline_store(struct boot_info *bi, const char *s, size_t total,
+			   const char *source);
+
+/* ---- acpi.c, gop.c: firmware tables ---- */
+void efiboot_acpi(EFI_SYSTEM_TABLE *st, struct boot_info *bi);
+void efiboot_gop(struct boot_info *bi);
+
+/* ---- handoff.c ---- */
+EFI_STATUS efiboot_exit_boot_services(EFI_HANDLE image, struct efiboot_map *m,
+				      struct boot_info *bi,
+				      const struct efiboot_kernel *k);
+__attribute__((noreturn)) void efiboot_jump(uint64_t entry,
+					    struct boot_info *bi);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Leaving the firmware: ExitBootServices with a fresh map key, then the jump
+ * into the kernel. Between the last GetMemoryMap and ExitBootServices only
+ * pure code runs (the map conversion), so the key stays valid; if the
+ * firmware changed the map anyway, it says EFI_INVALID_PARAMETER and we read
+ * and convert again (UEFI 2.10, 7.4 "ExitBootServices()").
+ */
+#include "efiboot.h"
+
+#include <efilib.h>
+
+#define HANDOFF_TRIES 8u
+
+EFI_STATUS efiboot_exit_boot_services(EFI_HANDLE image, struct efiboot_map *m,
+				      struct boot_info *bi,
+				      const struct efiboot_kernel *k)
+{
+	EFI_STATUS st = EFI_INVALID_PARAMETER;
+
+	for (unsigned i = 0; i < HANDOFF_TRIES && st == EFI_INVALID_PARAMETER; i++) {
+		st = efiboot_map_read(m);
+		if (EFI_ERROR(st))
+			return st;
+		efiboot_map_convert(m, bi, k->img.lowest_paddr, k->img.highest_paddr);
+		st = uefi_call_wrapper(BS->ExitBootServices, 2, image, m->key);
+	}
+	return st;
+}
+
+/*
+ * No firmware from here on. The kernel is entered like a sysv function
+ * called with rdi = boot_info: rsp + 8 16-byte aligned, a zero return
+ * address. It brings its own stack, GDT, IDT and page tables; until then the
+ * firmware's identity map and our stack carry it.
+ */
+void efiboot_jump(uint64_t entry, struct boot_info *bi)
+{
+	__asm__ volatile("cli\n\t"
+			 "and $-16, %%rsp\n\t"
+			 "pushq $0\n\t"
+			 "jmp *%0"
+			 :
+			 : "r"(entry), "D"(bi)
+			 : "memory");
+	__builtin_unreachable();
+}
