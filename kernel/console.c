@@ -7,7 +7,7 @@
 #include <anvil/console.h>
 #include <arch/cpu.h>
 
-#define KPRINTF_BUF 512
+#define KPRINTF_BUF 2048
 
 static struct console_sink *sinks;
 static int log_level = LOG_INFO;
@@ -77,17 +77,26 @@ void klog(int level, const char *fmt, ...)
 {
 	if (level > log_level)
 		return;
-	char buf[KPRINTF_BUF];
-	buf[0] = '#';
-	buf[1] = ' ';
+	char text[KPRINTF_BUF];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf + 2, sizeof(buf) - 3, fmt, ap);
+	int n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	size_t len = 2 + ((size_t)n < sizeof(buf) - 3 ? (size_t)n : sizeof(buf) - 4);
-	if (buf[len - 1] != '\n')
-		buf[len++] = '\n';
-	console_write(buf, len);
+	/* Every line becomes a TAP diagnostic, so multi-line text stays valid TAP. */
+	const char *p = text;
+	char line[KPRINTF_BUF + 3];
+	do {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!nl && len == 0 && p != text)
+			break; /* text ended with a newline */
+		line[0] = '#';
+		line[1] = ' ';
+		memcpy(line + 2, p, len);
+		line[2 + len] = '\n';
+		console_write(line, len + 3);
+		p = nl ? nl + 1 : p + len;
+	} while (*p);
 }

@@ -10,6 +10,7 @@
 #include <anvil/console.h>
 #include <anvil/ktest.h>
 #include <anvil/panic.h>
+#include <anvil/quirks.h>
 #include <anvil/tap.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
@@ -47,10 +48,18 @@ void ktest_skip(struct ktest_ctx *t, const char *fmt, ...)
 	t->skipped = true;
 }
 
+void ktest_quirk(struct ktest_ctx *t, const char *quirk_id)
+{
+	if (!quirk_find(quirk_id))
+		panic("test %s/%s names unknown quirk '%s'", t->test->group, t->test->name, quirk_id);
+	if (quirk_active(quirk_id))
+		t->quirk = quirk_id;
+}
+
 void ktest_diag(struct ktest_ctx *t, const char *fmt, ...)
 {
 	(void)t;
-	char buf[256];
+	char buf[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -110,12 +119,17 @@ static void run_one(const struct ktest *k, struct tap_writer *tap, const struct 
 		snprintf(ctx.reason, sizeof(ctx.reason), "TIMEOUT after %lu ms", (unsigned long)ms);
 		ctx.failed = true;
 	}
-	if (ctx.failed)
+	if (ctx.failed && ctx.quirk) {
+		klog(LOG_ERROR, "%s failed as quirk %s predicts: %s", name, ctx.quirk, ctx.reason);
+		tap_todo(tap, name, ctx.quirk);
+	} else if (ctx.failed)
 		tap_not_ok(tap, name, ctx.reason);
 	else if (ctx.skipped)
 		tap_skip(tap, name, ctx.reason);
 	else
 		tap_ok(tap, name);
+	if (!ctx.failed && ctx.quirk)
+		klog(LOG_ERROR, "%s passed although quirk %s applies here", name, ctx.quirk);
 }
 
 unsigned ktest_run_list(const struct ktest *list, unsigned n, struct tap_writer *tap,

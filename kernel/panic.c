@@ -60,7 +60,9 @@ void backtrace_from(uintptr_t ip, uintptr_t fp)
 
 void backtrace_here(void)
 {
-	backtrace_from((uintptr_t)__builtin_return_address(0), (uintptr_t)__builtin_frame_address(1));
+	/* Our own frame record links to the caller's; start from there. */
+	const uintptr_t *fp = __builtin_frame_address(0);
+	backtrace_from(fp[1], fp[0]);
 }
 
 void panic(const char *fmt, ...)

@@ -62,6 +62,31 @@ static bool is_bochs(void)
 	return arch_inb(BOCHS_E9_PORT) == BOCHS_E9_PORT;
 }
 
+/* CPUID 0x40000000: the hypervisor vendor leaf QEMU fills per accelerator. */
+static bool hypervisor_vendor_is(const char sig[12])
+{
+	uint32_t r[4];
+	x86_cpuid(1, 0, r);
+	if (!(r[2] & (1u << 31))) /* CPUID.1:ECX.hypervisor */
+		return false;
+	x86_cpuid(0x40000000, 0, r);
+	return memcmp(&r[1], sig, 4) == 0 && memcmp(&r[2], sig + 4, 4) == 0 && memcmp(&r[3], sig + 8, 4) == 0;
+}
+
+const char *arch_emulator_id(void)
+{
+	if (is_qemu()) {
+		if (hypervisor_vendor_is("TCGTCGTCGTCG"))
+			return "qemu-tcg";
+		if (hypervisor_vendor_is("KVMKVMKVM\0\0\0"))
+			return "qemu-kvm";
+		return "qemu";
+	}
+	if (is_bochs())
+		return "bochs";
+	return "hardware";
+}
+
 const char *arch_platform_name(void)
 {
 	if (is_qemu())
