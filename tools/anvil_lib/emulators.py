@@ -56,7 +56,10 @@ def bochsrc(p: Platform, iso: str) -> str:
         "vga: extension=vbe",
         "pci: enabled=1, chipset=i440fx, slot1=pcivga",
         # A triple fault must end the run, not reboot into GRUB again.
-        f"cpu: model={p.cpu}, count=1, ips={p.ips or 200000000}, reset_on_triple_fault=0",
+        # Bochs ignores unknown MSRs by default; a real CPU raises #GP(0),
+        # and that is what the tests check.
+        f"cpu: model={p.cpu}, count=1, ips={p.ips or 200000000}, reset_on_triple_fault=0, "
+        "ignore_bad_msrs=0",
         "ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14",
         f"ata0-slave: type=cdrom, path={iso}, status=inserted",
         "boot: cdrom",
