@@ -7,8 +7,8 @@
 #include <arch/power.h>
 
 static const struct quirk quirks[] = {
-	{ "qemu-tcg-rdmsr-unknown-no-gp", "qemu-tcg",
-	  "QEMU TCG returns 0 for RDMSR of an unimplemented MSR instead of raising #GP(0)" },
+	{ "qemu-tcg-unknown-msr-no-gp", "qemu-tcg",
+	  "QEMU TCG reads 0 from and ignores writes to unimplemented MSRs instead of raising #GP(0)" },
 };
 
 const struct quirk *quirk_find(const char *id)

@@ -36,6 +36,12 @@ static void do_gp_bad_msr(void *arg)
 	__asm__ volatile("rdmsr" ::"c"(0xffffffffu) : "rax", "rdx");
 }
 
+static void do_gp_bad_wrmsr(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("wrmsr" ::"c"(0xffffffffu), "a"(0), "d"(0));
+}
+
 static void do_de(void *arg)
 {
 	uint32_t zero = *(volatile uint32_t *)arg;
@@ -73,15 +79,16 @@ KTEST(cpu, general_protection)
 		      "#GP from a non-canonical address has error code 0 (got 0x%lx)", (unsigned long)cf.fault.error_code);
 }
 
-/* SDM Vol. 4 / RDMSR: an unimplemented MSR raises #GP(0). */
+/* SDM Vol. 2B RDMSR/WRMSR: an unimplemented MSR raises #GP(0). */
 KTEST(cpu, gp_unknown_msr)
 {
-	ktest_quirk(t, "qemu-tcg-rdmsr-unknown-no-gp");
+	ktest_quirk(t, "qemu-tcg-unknown-msr-no-gp");
 	struct catch_frame cf;
 	if (!expect(t, do_gp_bad_msr, NULL, VEC_GP, FAULT_GENERAL_PROTECTION, "rdmsr of MSR 0xffffffff"))
 		return;
 	check(t, catch_run(&cf, false, do_gp_bad_msr, NULL) == CATCH_FAULT && cf.fault.error_code == 0,
 	      "#GP from rdmsr has error code 0 (got 0x%lx)", (unsigned long)cf.fault.error_code);
+	expect(t, do_gp_bad_wrmsr, NULL, VEC_GP, FAULT_GENERAL_PROTECTION, "wrmsr of MSR 0xffffffff");
 }
 
 KTEST(cpu, divide_error)
