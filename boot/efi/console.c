@@ -9,9 +9,11 @@
 #include <efilib.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #define CONSOLE_LINE_MAX  512u /* longest formatted message */
 #define CONSOLE_CHUNK     64u  /* UCS-2 characters handed over per call */
+#define CONSOLE_CUT       "...\n"
 
 static void console_flush(CHAR16 *chunk, size_t *n)
 {
@@ -41,10 +43,15 @@ void efiboot_print(const char *fmt, ...)
 {
 	char line[CONSOLE_LINE_MAX];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* A cut line still ends the way it was meant to, marked as cut. */
+	if (n >= (int)sizeof(line))
+		memcpy(line + sizeof(line) - sizeof(CONSOLE_CUT), CONSOLE_CUT,
+		       sizeof(CONSOLE_CUT));
 	console_write(line);
 }
 

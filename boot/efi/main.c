@@ -14,6 +14,7 @@
 #include <anvil/boot_map.h>
 
 #define BOOT_INFO_BELOW 0xffffffffull /* keep it reachable from 32-bit code */
+#define REPORT_CMDLINE_MAX 200 /* characters of it shown in the progress line */
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 
@@ -58,10 +59,11 @@ static void main_report(const struct boot_info *bi, const struct efiboot_kernel 
 	if (bi->fb.format != BOOT_FB_NONE)
 		snprintf(fb, sizeof(fb), "%ux%u", bi->fb.width, bi->fb.height);
 	efiboot_print("anvil-efi: kernel 0x%llx-0x%llx, %u regions, fb %s, "
-		      "cmdline '%s'\n",
+		      "cmdline '%.*s'%s\n",
 		      (unsigned long long)k->img.lowest_paddr,
 		      (unsigned long long)k->img.highest_paddr,
-		      bi->region_count, fb, bi->cmdline);
+		      bi->region_count, fb, REPORT_CMDLINE_MAX, bi->cmdline,
+		      strlen(bi->cmdline) > REPORT_CMDLINE_MAX ? "..." : "");
 	for (uint32_t i = 0; i < bi->error_count && i < BOOT_MAX_ERRORS; i++)
 		efiboot_print("anvil-efi: warning: %s\n", bi->errors[i].text);
 }
