@@ -24,6 +24,7 @@ enum uart_reg {
 #define MCR_LOOPBACK 0x10
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20
+#define LSR_TX_IDLE    0x40 /* FIFO and shift register empty */
 #define DIVISOR_115200 1
 #define SPIN_LIMIT 100000u
 
@@ -73,6 +74,13 @@ void uart16550_write(void *ctx, const char *s, size_t n)
 			put(u, '\r');
 		put(u, s[i]);
 	}
+}
+
+void uart16550_flush(void *ctx)
+{
+	const struct uart16550 *u = ctx;
+	for (unsigned i = 0; u->present && i < SPIN_LIMIT && !(rd(u, UART_LSR) & LSR_TX_IDLE); i++)
+		;
 }
 
 int uart16550_loopback_test(struct uart16550 *u, char *err, size_t err_len)

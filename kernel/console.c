@@ -42,6 +42,13 @@ void console_write(const char *s, size_t n)
 		arch_irq_enable();
 }
 
+void console_flush(void)
+{
+	for (struct console_sink *c = sinks; c; c = c->next)
+		if (c->flush)
+			c->flush(c->ctx);
+}
+
 void console_tap_out(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;

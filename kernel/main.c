@@ -40,7 +40,9 @@ static struct console_sink serial_sink;
 static void serial_console_init(void)
 {
 	if (uart16550_init(&com1, COM1_PORT, true) == 0) {
-		serial_sink = (struct console_sink){ .name = "COM1", .write = uart16550_write, .ctx = &com1 };
+		serial_sink = (struct console_sink){
+			.name = "COM1", .write = uart16550_write, .flush = uart16550_flush, .ctx = &com1
+		};
 		console_register(&serial_sink);
 	}
 	platform.serial = &com1;
@@ -88,6 +90,7 @@ static void run_tests(void)
 		     (unsigned long)clock_cycles_to_us(t_tap - platform.boot->handoff_tsc));
 	ktest_run_all(&tap, &platform.options);
 	tap_finish(&tap);
+	console_flush();
 	arch_finish(tap.failed == 0, platform.options.on_finish);
 }
 

@@ -81,5 +81,6 @@ void panic(const char *fmt, ...)
 	kprintf("# PANIC: %s\n", buf);
 	backtrace_here();
 	kprintf("Bail out! hypervisor panic: %s\n", buf);
+	console_flush();
 	arch_finish(false, finish_how);
 }

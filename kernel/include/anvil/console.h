@@ -11,12 +11,15 @@ struct console_sink {
 	const char *name;
 	void (*write)(void *ctx, const char *s, size_t n);
 	void *ctx;
+	void (*flush)(void *ctx); /* optional: wait until output has left */
 	struct console_sink *next;
 };
 
 void console_register(struct console_sink *s);
 void console_unregister(struct console_sink *s);
 void console_write(const char *s, size_t n);
+/* Before the machine stops: wait for every console to drain. */
+void console_flush(void);
 /* For the TAP writer: same signature as tap_out_fn. */
 void console_tap_out(void *ctx, const char *s, size_t n);
 
