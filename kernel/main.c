@@ -79,6 +79,24 @@ static void describe_boot(const struct boot_info *bi)
 	     (unsigned long)(usable >> 20));
 }
 
+/* crash=...: die the way a broken hypervisor would, for testing the runner. */
+static void crash_on_request(enum anvil_crash how)
+{
+	switch (how) {
+	case CRASH_PANIC:
+		panic("crash=panic requested on the command line");
+	case CRASH_FAULT:
+		klog(LOG_ERROR, "crash=fault: writing to page 0 outside any test");
+		*(volatile uint32_t *)(uintptr_t)8 = 1;
+		break;
+	case CRASH_HANG:
+		klog(LOG_ERROR, "crash=hang: stopping with interrupts off");
+		arch_halt_forever();
+	default:
+		break;
+	}
+}
+
 static void run_tests(void)
 {
 	struct tap_writer tap;
@@ -88,6 +106,7 @@ static void run_tests(void)
 	if (platform.boot->handoff_tsc && arch_cycles_hz())
 		klog(LOG_ERROR, "boot: handoff_to_tap_us=%lu",
 		     (unsigned long)clock_cycles_to_us(t_tap - platform.boot->handoff_tsc));
+	crash_on_request(platform.options.crash);
 	ktest_run_all(&tap, &platform.options);
 	tap_finish(&tap);
 	console_flush();

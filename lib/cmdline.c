@@ -329,6 +329,30 @@ static void cmdline_opt_bench(struct cmdline_parser *p,
 	}
 }
 
+static const char *const cmdline_crash_names[] = {
+	[CRASH_NONE] = "none",
+	[CRASH_PANIC] = "panic",
+	[CRASH_FAULT] = "fault",
+	[CRASH_HANG] = "hang",
+	NULL,
+};
+
+static void cmdline_opt_crash(struct cmdline_parser *p,
+			      const struct cmdline_word *w)
+{
+	char shown[CMDLINE_SHOW_MAX + 4];
+	int i = cmdline_lookup(cmdline_crash_names, w->value);
+
+	if (i < 0) {
+		cmdline_problem(p,
+				"crash='%s' at column %u is not one of none|panic|fault|hang (ignored)",
+				cmdline_show(shown, w->value, w->value_len),
+				w->column);
+		return;
+	}
+	p->o->crash = (enum anvil_crash)i;
+}
+
 /* ---- the option table ----------------------------------------------- */
 
 struct cmdline_option {
@@ -346,6 +370,7 @@ static const struct cmdline_option cmdline_options[] = {
 	{ "loglevel", "loglevel=error|warn|info|debug|0..3", false,
 	  cmdline_opt_loglevel },
 	{ "bench", "bench[=0|1]", true, cmdline_opt_bench },
+	{ "crash", "crash=none|panic|fault|hang", false, cmdline_opt_crash },
 };
 
 static const struct cmdline_option *cmdline_find(const struct cmdline_word *w)

@@ -208,6 +208,12 @@ class VerdictTests(unittest.TestCase):
         r = decided("BdsDxe: failed to load Boot0001", rc=1)
         self.assertEqual(r.problems, ["emulator exited rc=1 before 'TAP version 13'"])
 
+    def test_front_end_bail_out_before_tap_fails_the_run(self):
+        r = decided("BdsDxe: loading\nBail out! anvil-efi: cannot boot the kernel (EFI_NOT_FOUND)", rc=None,
+                    timed_out=True)
+        self.assertEqual(r.verdict, FAILED)
+        self.assertIn("Bail out! anvil-efi: cannot boot the kernel (EFI_NOT_FOUND)", r.problems)
+
     def test_exit_before_plan(self):
         r = decided("TAP version 13\nok 1 - a", rc=-11)
         self.assertEqual(r.problems, ["emulator exited rc=-11 before the plan line, "

@@ -20,7 +20,7 @@ _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate is 16 bytes");
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
-extern char isr_stubs[], isr_stubs_end[];
+extern char isr_stubs[];
 _Static_assert(sizeof(idt) / sizeof(idt[0]) == 256, "one gate per vector");
 
 uintptr_t x86_isr_stub(unsigned vector)

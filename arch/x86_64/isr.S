@@ -23,8 +23,6 @@ isr_stubs:
 	ISR_STUB (\hi * 16 + \lo)
 	.endr
 	.endr
-	.globl isr_stubs_end
-isr_stubs_end:
 
 isr_common:
 	cld

@@ -68,6 +68,20 @@ static void main_report(const struct boot_info *bi, const struct efiboot_kernel 
 		efiboot_print("anvil-efi: warning: %s\n", bi->errors[i].text);
 }
 
+/*
+ * The reason was printed just before. Say it in TAP terms too (a runner stops
+ * at "Bail out!"), give a person time to read it, then let the firmware try
+ * its next boot option.
+ */
+#define FAIL_PAUSE_US (10u * 1000u * 1000u)
+static EFI_STATUS main_fail(EFI_STATUS s)
+{
+	efiboot_print("Bail out! anvil-efi: cannot boot the kernel (%s); back to the firmware in 10 s\n",
+		      efiboot_status_name(s));
+	uefi_call_wrapper(BS->Stall, 1, FAIL_PAUSE_US);
+	return s;
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	uint64_t tsc = main_rdtsc(); /* first: the hand-off time stamp */
@@ -79,15 +93,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	InitializeLib(image, st);
 	s = efiboot_kernel_check(&k);
 	if (EFI_ERROR(s))
-		return s;
+		return main_fail(s);
 	/* The kernel's fixed range first, before our own allocations can land
 	 * in it. */
 	s = efiboot_kernel_place(&k);
 	if (EFI_ERROR(s))
-		return s;
+		return main_fail(s);
 	s = main_alloc_boot_info(&bi, tsc);
 	if (EFI_ERROR(s))
-		return s;
+		return main_fail(s);
 	efiboot_cmdline(image, bi);
 	efiboot_acpi(st, bi);
 	efiboot_gop(bi);
@@ -98,7 +112,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (EFI_ERROR(s)) {
 		efiboot_print("anvil-efi: cannot read the memory map: %s\n",
 			      efiboot_status_name(s));
-		return s;
+		return main_fail(s);
 	}
 	map.errors_before = bi->error_count;
 	efiboot_map_convert(&map, bi, k.img.lowest_paddr, k.img.highest_paddr);
@@ -106,6 +120,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	s = efiboot_exit_boot_services(image, &map, bi, &k);
 	if (EFI_ERROR(s))
-		return s; /* the console may be gone: nothing more to say */
+		return main_fail(s); /* the console may be gone: nothing more to say */
 	efiboot_jump(k.entry_phys, bi);
 }

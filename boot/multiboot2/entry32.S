@@ -40,7 +40,7 @@ early_gdt_ptr:
 	.short early_gdt_end - early_gdt - 1
 	.long early_gdt
 no_lm_msg:
-	.asciz "anvil: this CPU has no long mode (CPUID 0x80000001 EDX[29]=0); cannot boot\r\n"
+	.asciz "Bail out! anvil: this CPU has no long mode (CPUID 0x80000001 EDX[29]=0); cannot boot\r\n"
 
 	.section .text.boot, "ax"
 	.code32

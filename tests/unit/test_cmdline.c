@@ -135,6 +135,23 @@ static void test_bench_values(void **state)
 	assert_true(opt.bench);
 }
 
+static void test_crash_values(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(""), 0);
+	assert_int_equal(opt.crash, CRASH_NONE);
+	assert_int_equal(parse("crash=panic"), 0);
+	assert_int_equal(opt.crash, CRASH_PANIC);
+	assert_int_equal(parse("crash=fault"), 0);
+	assert_int_equal(opt.crash, CRASH_FAULT);
+	assert_int_equal(parse("crash=hang"), 0);
+	assert_int_equal(opt.crash, CRASH_HANG);
+	assert_int_equal(parse("crash=explode"), 1);
+	assert_int_equal(opt.crash, CRASH_HANG); /* a bad value changes nothing */
+	assert_string_equal(rep.msg[0],
+			    "cmdline: crash='explode' at column 1 is not one of none|panic|fault|hang (ignored)");
+}
+
 static void test_timeout_bounds(void **state)
 {
 	(void)state;
@@ -547,6 +564,7 @@ int main(void)
 		cmocka_unit_test_setup(test_on_finish_values, setup),
 		cmocka_unit_test_setup(test_loglevel_values, setup),
 		cmocka_unit_test_setup(test_bench_values, setup),
+		cmocka_unit_test_setup(test_crash_values, setup),
 		cmocka_unit_test_setup(test_timeout_bounds, setup),
 		cmocka_unit_test_setup(test_quoted_values, setup),
 		cmocka_unit_test_setup(test_quote_in_middle_of_value, setup),

@@ -165,6 +165,9 @@ class TapParser:
         return self._feed_tap(line, at)
 
     def _feed_before_start(self, line: str, at: Optional[float]) -> Event:
+        bail = _BAIL.match(line)
+        if bail:  # a boot front end giving up before the kernel's TAP stream
+            return self._add_bail(bail, line)
         if not _HEADER.search(line):
             return Event("other", line)
         self.started = True
@@ -241,10 +244,12 @@ class TapParser:
     def consistency_errors(self) -> List[str]:
         """Everything that makes the stream untrustworthy, as sentences."""
         errors = list(self.errors)
-        if not self.started:
-            return errors
         if self.bail is not None:
             errors.append(f"Bail out! {self.bail}")
+        if not self.started:
+            if self.bail is None:
+                errors.append("no 'TAP version 13' line")
+            return errors
         if self.plan is None:
             errors.append("no plan line (1..N)")
         elif self.plan != len(self.tests) and self.bail is None:

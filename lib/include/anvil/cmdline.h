@@ -41,6 +41,18 @@ enum cmdline_loglevel {
 /* Longest report line passed to the callback, NUL included. */
 #define CMDLINE_REPORT_MAX 160
 
+/*
+ * crash=panic|fault|hang: make the whole run die after the TAP header, so the
+ * host runner's handling of a kernel that panics, takes an uncontained fault
+ * or hangs with interrupts off can itself be tested on a real emulator.
+ */
+enum anvil_crash {
+	CRASH_NONE,
+	CRASH_PANIC,
+	CRASH_FAULT,
+	CRASH_HANG,
+};
+
 struct anvil_options {
 	char globs[CMDLINE_MAX_GLOBS][CMDLINE_GLOB_MAX]; /* tests=... */
 	unsigned glob_count;           /* 0: every test */
@@ -48,6 +60,7 @@ struct anvil_options {
 	enum anvil_on_finish on_finish;
 	int loglevel;                  /* enum cmdline_loglevel */
 	bool bench;                    /* run benchmarks */
+	enum anvil_crash crash;        /* crash=: deliberate whole-run failures */
 };
 
 typedef void (*cmdline_report_fn)(void *ctx, const char *msg);
