@@ -17,7 +17,9 @@
 #define LANDING_STACK_SIZE 4096
 
 static struct catch_frame *top;
-static uint8_t landing_stack[LANDING_STACK_SIZE] __attribute__((aligned(16)));
+/* Used until catch_set_landing_stack() installs a guarded one. */
+static uint8_t boot_landing_stack[LANDING_STACK_SIZE] __attribute__((aligned(16)));
+static uintptr_t landing_top = (uintptr_t)&boot_landing_stack[LANDING_STACK_SIZE];
 
 static void catch_landing(void)
 {
@@ -29,7 +31,12 @@ static void catch_landing(void)
 static uintptr_t landing_sp(void)
 {
 	/* Aligned as if catch_landing had been called: rsp % 16 == 8. */
-	return (uintptr_t)&landing_stack[LANDING_STACK_SIZE] - 8;
+	return landing_top - 8;
+}
+
+void catch_set_landing_stack(void *top_of_stack)
+{
+	landing_top = (uintptr_t)top_of_stack;
 }
 
 int catch_run(struct catch_frame *cf, bool watchdog, void (*fn)(void *), void *arg)

@@ -10,6 +10,7 @@
 
 #include <anvil/boot_info.h>
 #include <anvil/boot_map.h>
+#include <anvil/catch.h>
 #include <anvil/clock.h>
 #include <anvil/cmdline.h>
 #include <anvil/console.h>
@@ -30,6 +31,7 @@
 #define HEAP_BYTES (4u << 20)
 #define MAIN_STACK_PAGES 16
 #define TICK_HZ 100
+#define LANDING_STACK_PAGES 1
 
 struct platform platform;
 
@@ -117,6 +119,9 @@ static void kernel_continue(void)
 {
 	if (arch_late_init())
 		klog(LOG_ERROR, "could not allocate guarded exception stacks; keeping the boot ones");
+	void *landing = arch_stack_alloc(LANDING_STACK_PAGES);
+	if (landing)
+		catch_set_landing_stack(landing);
 	if (heap_init(HEAP_BYTES))
 		panic("no memory for the %u-byte heap", HEAP_BYTES);
 	if (platform_acpi_init(&platform))

@@ -25,6 +25,8 @@ struct catch_frame {
 
 int catch_run(struct catch_frame *cf, bool watchdog, void (*fn)(void *), void *arg);
 bool catch_active(void);
+/* Move the landing stack to a guarded one (once the MMU can make it). */
+void catch_set_landing_stack(void *top);
 
 /* Called from arch trap code. true: the frame now returns into the catcher. */
 bool catch_fault(struct arch_frame *f, const struct fault_info *fi);
