@@ -38,7 +38,7 @@ $(KOBJ)/%.S.o: %.S | $(NEWLIB_STAMP) $(FONT_STAMP)
 
 # Pass 1: no symbol table. Pass 2: the table goes after .rodata, so .text is
 # laid out identically; the check below proves it.
-$(ARCHBUILD)/anvil.pass1.elf: $(KERNEL_OBJS) $(KERNEL_LDS)
+$(ARCHBUILD)/anvil.pass1.elf: $(KERNEL_OBJS) $(KERNEL_LDS) $(NEWLIB_LIB)
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(NEWLIB_LIB)
 
 $(ARCHBUILD)/ksyms.S: $(ARCHBUILD)/anvil.pass1.elf tools/gensyms.py

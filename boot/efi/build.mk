@@ -33,11 +33,17 @@ EFI_CFLAGS := --target=x86_64-unknown-none-elf -std=gnu11 -O2 -g \
 	-I$(EFI_DIR) -Ilib/include -Ikernel/include \
 	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 -I$(GNUEFI_INC)/protocol \
 	-isystem $(NEWLIB_INC) -MMD -MP
+# libc for the front end: newlib built position-independent (deps.mk).
+EFI_LIBC := $(NEWLIB_PIC_LIB)
 # --apply-dynamic-relocs: gnu-efi's _relocate adds the load address to what
 # is stored at each R_X86_64_RELATIVE site (it ignores r_addend), so the
 # addend must be stored there too, as GNU ld does; lld stores 0 by default.
+# newlib's impure.o refers weakly to the reent-small fake stdio files; in a
+# shared object an unresolved weak reference becomes a dynamic relocation
+# crt0 cannot apply, so the member defining them (findfp.o) is pulled in.
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc --no-undefined \
-	--apply-dynamic-relocs -T $(GNUEFI_LDS)
+	--apply-dynamic-relocs -T $(GNUEFI_LDS) \
+	-u __sf_fake_stdin -u __sf_fake_stdout -u __sf_fake_stderr
 # Sections that make up the PE image (as in gnu-efi's Make.rules).
 EFI_PE_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 	-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc
@@ -46,7 +52,7 @@ EFI_PE_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 efi: $(EFI_APP)
 esp: $(ESP_APP)
 
-$(EFI_OBJDIR)/%.o: %.c $(EFI_DIR)/build.mk | $(DEPS_GNUEFI_STAMP) $(DEPS_NEWLIB_STAMP)
+$(EFI_OBJDIR)/%.o: %.c $(EFI_DIR)/build.mk | $(DEPS_GNUEFI_STAMP) $(DEPS_NEWLIB_PIC_STAMP)
 	@mkdir -p $(@D)
 	$(CLANG) $(EFI_CFLAGS) -c $< -o $@
 
@@ -56,9 +62,9 @@ $(EFI_OBJDIR)/kernel_blob.o: $(EFI_DIR)/kernel_blob.S $(EFI_KERNEL)
 		-DEFIBOOT_KERNEL_PATH='"$(abspath $(EFI_KERNEL))"'
 
 # crt0's _relocate applies only R_X86_64_RELATIVE: refuse anything else.
-$(EFI_SO): $(EFI_OBJS) $(EFI_DIR)/build.mk | $(DEPS_GNUEFI_STAMP)
+$(EFI_SO): $(EFI_OBJS) $(EFI_LIBC) $(EFI_DIR)/build.mk | $(DEPS_GNUEFI_STAMP)
 	$(LD) $(EFI_LDFLAGS) $(GNUEFI_CRT0) $(EFI_OBJS) -L$(GNUEFI_LIB) \
-		-lefi -lgnuefi -o $@
+		-lefi -lgnuefi $(EFI_LIBC) -o $@
 	@if $(EFI_READELF) -r $@ | grep -E '^[0-9a-f]+ +[0-9a-f]+ +R_' | \
 		grep -v R_X86_64_RELATIVE; then \
 		echo "efi: relocations crt0 cannot apply (above)"; rm -f $@; exit 1; fi

@@ -22,6 +22,9 @@ NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
 NEWLIB_DIR    := $(DEPS_X86_64)/newlib
 NEWLIB_INC    := $(NEWLIB_DIR)/include
 NEWLIB_LIB    := $(NEWLIB_DIR)/lib/libc.a
+# The same libc built position-independent, for the UEFI front end.
+NEWLIB_PIC_DIR := $(DEPS_X86_64)/newlib-pic
+NEWLIB_PIC_LIB := $(NEWLIB_PIC_DIR)/lib/libc.a
 
 GNUEFI_DIR    := $(DEPS_X86_64)/gnu-efi
 GNUEFI_INC    := $(GNUEFI_DIR)/include/efi
@@ -34,10 +37,11 @@ FONT_PSF      := $(DEPS)/font/console.psf
 
 DEPS_APT_STAMP    := $(DEPS)/.apt-stamp
 DEPS_NEWLIB_STAMP := $(DEPS)/.newlib-stamp
+DEPS_NEWLIB_PIC_STAMP := $(DEPS)/.newlib-pic-stamp
 DEPS_GNUEFI_STAMP := $(DEPS)/.gnuefi-stamp
 DEPS_FONT_STAMP   := $(DEPS)/.font-stamp
 
-deps: $(DEPS_APT_STAMP) $(DEPS_NEWLIB_STAMP) $(DEPS_GNUEFI_STAMP) $(DEPS_FONT_STAMP)
+deps: $(DEPS_APT_STAMP) $(DEPS_NEWLIB_STAMP) $(DEPS_NEWLIB_PIC_STAMP) $(DEPS_GNUEFI_STAMP) $(DEPS_FONT_STAMP)
 
 # Every step runs under a lock (several makes may share this tree); see
 # locked.sh. Each step depends on its own scripts, so editing one reruns it.
@@ -54,6 +58,9 @@ $(DEPS_GNUEFI_STAMP): $(DEPS_DIR)/gnuefi.sh $(DEPS_DIR)/debsrc.sh | $(DEPS_APT_S
 $(DEPS_NEWLIB_STAMP): $(DEPS_DIR)/newlib.sh $(DEPS_DIR)/newlib-check.c | $(DEPS_APT_STAMP)
 	$(DEPS_LOCKED) sh $(DEPS_DIR)/newlib.sh $(NEWLIB_TARBALL) $(DEPS_SRC) $(NEWLIB_DIR) $(CLANG) $(LD) $(AR)
 
+$(DEPS_NEWLIB_PIC_STAMP): $(DEPS_DIR)/newlib.sh $(DEPS_DIR)/newlib-check.c | $(DEPS_APT_STAMP)
+	$(DEPS_LOCKED) sh $(DEPS_DIR)/newlib.sh $(NEWLIB_TARBALL) $(DEPS_SRC)/pic $(NEWLIB_PIC_DIR) $(CLANG) $(LD) $(AR) -fpic
+
 $(DEPS_FONT_STAMP): | $(DEPS_APT_STAMP)
 	$(DEPS_LOCKED) sh -c 'mkdir -p $(dir $(FONT_PSF)) && \
 		gzip -dc $(FONT_SRC) > $(FONT_PSF).tmp && mv $(FONT_PSF).tmp $(FONT_PSF)'
@@ -61,5 +68,6 @@ $(DEPS_FONT_STAMP): | $(DEPS_APT_STAMP)
 # The files themselves, for rules that name them rather than the stamps
 # (order-only: a rebuilt stamp must not make every user look out of date).
 $(NEWLIB_LIB): | $(DEPS_NEWLIB_STAMP)
+$(NEWLIB_PIC_LIB): | $(DEPS_NEWLIB_PIC_STAMP)
 $(GNUEFI_LDS) $(GNUEFI_CRT0): | $(DEPS_GNUEFI_STAMP)
 $(FONT_PSF): | $(DEPS_FONT_STAMP)

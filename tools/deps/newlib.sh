@@ -5,11 +5,13 @@
 # newlib-source tarball, install headers and libc.a into OUT/{include,lib},
 # then prove the result links and works (newlib-check.c, run on this host).
 #
-# Usage: newlib.sh TARBALL WORK OUT CLANG LD AR
+# Usage: newlib.sh TARBALL WORK OUT CLANG LD AR [CODEMODEL]
 #   WORK: scratch directory (source tree and object tree)
+#   CODEMODEL: -fno-pic (default: the kernel, linked at a fixed address) or
+#              -fpic (the UEFI front end, a position-independent image)
 set -eu
 
-tarball=$1 work=$2 out=$3 clang=$4 ld=$5 ar=$6
+tarball=$1 work=$2 out=$3 clang=$4 ld=$5 ar=$6 codemodel=${7:--fno-pic}
 here=$(cd "$(dirname "$0")" && pwd)
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
@@ -37,7 +39,7 @@ rm -rf "$obj" "$inst" && mkdir -p "$obj"
 # sbrk(), ...; undefining it (it comes earlier on the command line) makes libc
 # call the underscore names _write, _sbrk, ... that the kernel supplies.
 target_cc="$clang -target x86_64-unknown-none-elf"
-target_cflags="-ffreestanding -mno-red-zone -fno-pic -mno-implicit-float -O2 -g \
+target_cflags="-ffreestanding -mno-red-zone $codemodel -mno-implicit-float -O2 -g \
 -Wno-error=implicit-function-declaration -UMISSING_SYSCALL_NAMES"
 
 log="$obj/build.log"
@@ -50,8 +52,9 @@ echo "newlib.sh: configuring and building newlib (log: $log)"
 		--disable-newlib-multithread \
 		--enable-newlib-reent-small \
 		--enable-newlib-nano-malloc \
-		--enable-newlib-nano-formatted-io \
 		--disable-newlib-io-float \
+		--enable-newlib-io-long-long \
+		--enable-newlib-io-c99-formats \
 		--disable-newlib-fvwrite-in-streamio \
 		--disable-newlib-wide-orient \
 		--enable-newlib-global-atexit \
