@@ -5,6 +5,7 @@
 # Exported for the other fragments:
 #   NEWLIB_INC   newlib headers (-isystem $(NEWLIB_INC))
 #   NEWLIB_LIB   path of newlib's libc.a (x86_64, freestanding, no syscalls)
+#   NEWLIB_PIC_LIB the same libc built -fpic, for the UEFI front end
 #   GNUEFI_INC   gnu-efi headers (-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
 #                -I$(GNUEFI_INC)/protocol)
 #   GNUEFI_LIB   directory holding libefi.a and libgnuefi.a
