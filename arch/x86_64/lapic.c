@@ -25,6 +25,11 @@ enum lapic_reg {
 	LAPIC_TIMER_DIV = 0x3e0,
 };
 #define X2APIC_MSR_BASE 0x800
+/* SDM Vol. 3A table 10-6: the x2APIC MSR of each register used here. */
+_Static_assert(X2APIC_MSR_BASE + (LAPIC_EOI >> 4) == 0x80b, "x2APIC EOI is MSR 0x80b");
+_Static_assert(X2APIC_MSR_BASE + (LAPIC_SVR >> 4) == 0x80f, "x2APIC SVR is MSR 0x80f");
+_Static_assert(X2APIC_MSR_BASE + (LAPIC_LVT_TIMER >> 4) == 0x832, "x2APIC LVT timer is MSR 0x832");
+_Static_assert(X2APIC_MSR_BASE + (LAPIC_TIMER_DIV >> 4) == 0x83e, "x2APIC divide config is MSR 0x83e");
 #define APIC_BASE_X2APIC (1ull << 10)
 #define APIC_BASE_ENABLE (1ull << 11)
 #define APIC_BASE_ADDR   0x000ffffffffff000ull

@@ -63,6 +63,12 @@ void arch_frame_fault_info(const struct arch_frame *f, struct fault_info *out)
 	/* #DF from a stack overflow leaves the guard-page address in CR2. */
 	if (out->vector == VEC_PF || out->vector == VEC_DF)
 		out->addr = x86_read_cr2();
+	if (out->vector == VEC_PF) {
+		out->present = (f->error_code & PF_ERR_PRESENT) != 0;
+		out->access = (f->error_code & PF_ERR_FETCH) ? FAULT_ACCESS_EXEC
+			      : (f->error_code & PF_ERR_WRITE) ? FAULT_ACCESS_WRITE
+							       : FAULT_ACCESS_READ;
+	}
 	out->ip = f->rip;
 	out->sp = f->rsp;
 }

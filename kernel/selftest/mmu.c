@@ -13,7 +13,7 @@ extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
 static const char rodata_probe[] = "read-only";
 static uint64_t data_probe = 1;
-static const uint8_t ret_insn[] = { 0xc3 }; /* x86 `ret`, placed in .rodata */
+static const uint8_t ret_insn[] = ARCH_RETURN_INSN; /* placed in .rodata */
 
 static void write_byte(void *p)
 {
@@ -30,8 +30,10 @@ static void call_code(void *p)
 	((void (*)(void))p)();
 }
 
-static void expect_page_fault(struct ktest_ctx *t, void (*fn)(void *), void *addr, uint32_t want_err,
-			      const char *what)
+static const char *const access_names[] = { "none", "read", "write", "execute" };
+
+static void expect_page_fault(struct ktest_ctx *t, void (*fn)(void *), void *addr, uint32_t want_access,
+			      bool want_present, const char *what)
 {
 	struct catch_frame cf;
 	int r = catch_run(&cf, false, fn, addr);
@@ -40,8 +42,10 @@ static void expect_page_fault(struct ktest_ctx *t, void (*fn)(void *), void *add
 		return;
 	check(t, cf.fault.addr == (uintptr_t)addr, "%s reports address %p (got 0x%lx)", what, addr,
 	      (unsigned long)cf.fault.addr);
-	check(t, (cf.fault.error_code & (PF_ERR_PRESENT | PF_ERR_WRITE | PF_ERR_FETCH | PF_ERR_USER)) == want_err,
-	      "%s has error code 0x%x (got 0x%lx)", what, want_err, (unsigned long)cf.fault.error_code);
+	check(t, cf.fault.access == want_access, "%s is reported as a %s access (got %s, error code 0x%lx)", what,
+	      access_names[want_access], access_names[cf.fault.access & 3], (unsigned long)cf.fault.error_code);
+	check(t, cf.fault.present == want_present, "%s is reported as %s", what,
+	      want_present ? "a protection violation" : "a missing page");
 }
 
 KTEST(mmu, section_permissions)
@@ -58,22 +62,22 @@ KTEST(mmu, section_permissions)
 
 KTEST(mmu, write_to_text_faults)
 {
-	expect_page_fault(t, write_byte, (void *)(uintptr_t)write_byte, PF_ERR_PRESENT | PF_ERR_WRITE,
+	expect_page_fault(t, write_byte, (void *)(uintptr_t)write_byte, FAULT_ACCESS_WRITE, true,
 			  "a write to hypervisor text");
-	expect_page_fault(t, write_byte, (void *)(uintptr_t)rodata_probe, PF_ERR_PRESENT | PF_ERR_WRITE,
+	expect_page_fault(t, write_byte, (void *)(uintptr_t)rodata_probe, FAULT_ACCESS_WRITE, true,
 			  "a write to rodata");
 }
 
 KTEST(mmu, execute_data_faults)
 {
-	expect_page_fault(t, call_code, (void *)(uintptr_t)ret_insn, PF_ERR_PRESENT | PF_ERR_FETCH,
+	expect_page_fault(t, call_code, (void *)(uintptr_t)ret_insn, FAULT_ACCESS_EXEC, true,
 			  "a call into rodata (NX)");
 }
 
 KTEST(mmu, null_page_faults)
 {
-	expect_page_fault(t, read_byte, (void *)(uintptr_t)8, 0, "a read near NULL");
-	expect_page_fault(t, write_byte, (void *)(uintptr_t)16, PF_ERR_WRITE, "a write near NULL");
+	expect_page_fault(t, read_byte, (void *)(uintptr_t)8, FAULT_ACCESS_READ, false, "a read near NULL");
+	expect_page_fault(t, write_byte, (void *)(uintptr_t)16, FAULT_ACCESS_WRITE, false, "a write near NULL");
 }
 
 struct overflow_ctx {

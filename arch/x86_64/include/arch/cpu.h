@@ -8,6 +8,8 @@
 
 #define ARCH_NAME "x86_64"
 #define ARCH_PAGE_SIZE 4096u
+/* A function body that just returns (x86 RET), for execute-permission tests. */
+#define ARCH_RETURN_INSN { 0xc3 }
 
 /* GDT, TSS (IST stacks from .bss), IDT, PIC masked, CR0.WP, EFER.NXE. */
 void arch_early_init(void);

@@ -21,9 +21,19 @@ enum arch_fault_kind {
 	FAULT_OTHER,
 };
 
+/* What a memory fault tried to do, arch-neutral. */
+enum fault_access {
+	FAULT_ACCESS_NONE = 0, /* not a memory access fault */
+	FAULT_ACCESS_READ,
+	FAULT_ACCESS_WRITE,
+	FAULT_ACCESS_EXEC,
+};
+
 struct fault_info {
 	uint32_t vector;      /* architectural vector / exception class */
 	uint32_t kind;        /* enum arch_fault_kind */
+	uint32_t access;      /* enum fault_access, for FAULT_PAGE */
+	bool present;         /* FAULT_PAGE: a protection violation, not a missing page */
 	uint64_t error_code;
 	uint64_t addr;        /* faulting address (CR2 for #PF and #DF) */
 	uint64_t ip;          /* instruction pointer at the fault */
