@@ -311,7 +311,8 @@ class CmdlineTests(unittest.TestCase):
 class PlatformFileTests(unittest.TestCase):
     def test_shipped_platforms_load(self):
         ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
-        self.assertEqual(list(ps), ["qemu-x86-uefi", "qemu-x86-grub", "bochs-x86-vmx", "bochs-x86-svm"])
+        self.assertEqual(list(ps), ["qemu-x86-uefi", "qemu-x86-grub", "qemu-x86-uefi-grub",
+                                    "bochs-x86-vmx", "bochs-x86-svm"])
         self.assertEqual(platforms.default_platform(ps), "qemu-x86-uefi")
         self.assertEqual((ps["qemu-x86-uefi"].boot, ps["bochs-x86-svm"].cpu), ("esp", "ryzen"))
 
