@@ -1,24 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The system-call layer newlib expects, for the UEFI front end. It only
- * formats text and moves bytes: anything that would need an OS fails
- * cleanly (newlib's formatting code references malloc for streams it never
- * uses here, so _sbrk must exist, and says there is no memory).
+ * newlib's system calls for the UEFI front end, beyond the shared "no such
+ * thing" ones (kernel/newlib_nosys.c). It only formats text and moves bytes:
+ * newlib's formatting code references malloc for streams it never uses here,
+ * so _sbrk must exist, and says there is no memory; output goes through
+ * efiboot_print, never through stdio.
  */
 #include <errno.h>
 #include <stddef.h>
-#include <sys/stat.h>
 
 void *_sbrk(ptrdiff_t incr);
 int _write(int fd, const char *buf, int len);
-int _read(int fd, char *buf, int len);
-int _close(int fd);
-int _fstat(int fd, struct stat *st);
-int _isatty(int fd);
-int _lseek(int fd, int off, int whence);
 void _exit(int code);
 int _kill(int pid, int sig);
-int _getpid(void);
 
 void *_sbrk(ptrdiff_t incr)
 {
@@ -34,40 +28,6 @@ int _write(int fd, const char *buf, int len)
 	return -1;
 }
 
-int _read(int fd, char *buf, int len)
-{
-	(void)fd, (void)buf, (void)len;
-	errno = EBADF;
-	return -1;
-}
-
-int _close(int fd)
-{
-	(void)fd;
-	errno = EBADF;
-	return -1;
-}
-
-int _fstat(int fd, struct stat *st)
-{
-	(void)fd;
-	st->st_mode = S_IFCHR;
-	return 0;
-}
-
-int _isatty(int fd)
-{
-	(void)fd;
-	return 0;
-}
-
-int _lseek(int fd, int off, int whence)
-{
-	(void)fd, (void)off, (void)whence;
-	errno = ESPIPE;
-	return -1;
-}
-
 void _exit(int code)
 {
 	(void)code;
@@ -80,9 +40,4 @@ int _kill(int pid, int sig)
 	(void)pid, (void)sig;
 	errno = EINVAL;
 	return -1;
-}
-
-int _getpid(void)
-{
-	return 1;
 }
