@@ -21,7 +21,7 @@ EFI_READELF  := llvm-readelf-19
 
 # lib/ code the front end shares with the kernel (pure, freestanding), and
 # the kernel's newlib stubs for what neither has (files, processes).
-EFI_LIB_SRCS := lib/elf64.c lib/boot_map.c kernel/newlib_nosys.c
+EFI_LIB_SRCS := lib/elf64.c lib/boot_map.c lib/efi_boot.c kernel/newlib_nosys.c
 EFI_SRCS     := $(wildcard $(EFI_DIR)/*.c)
 EFI_OBJS     := $(patsubst %.c,$(EFI_OBJDIR)/%.o,$(EFI_SRCS) $(EFI_LIB_SRCS)) \
 	$(EFI_OBJDIR)/kernel_blob.o

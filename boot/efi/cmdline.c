@@ -7,6 +7,8 @@
  */
 #include "efiboot.h"
 
+#include <anvil/efi_boot.h>
+
 #include <efilib.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,7 +46,7 @@ static void cmdline_self_name(const EFI_LOADED_IMAGE *li, char *out, size_t cap)
 			char path[CMDLINE_SELF_MAX * 2];
 			const char *base = path;
 
-			efiboot_ucs2_to_ascii(path, sizeof(path), name, n);
+			efi_cmdline_ucs2_to_ascii(path, sizeof(path), name, n);
 			for (const char *p = path; *p; p++)
 				if (*p == '\\' || *p == '/')
 					base = p + 1;
@@ -81,10 +83,10 @@ static size_t cmdline_from_options(const EFI_LOADED_IMAGE *li, char *buf,
 				"ignored", li->LoadOptionsSize);
 		return 0;
 	}
-	total = efiboot_ucs2_to_ascii(buf, CMDLINE_SCRATCH, opt, n);
+	total = efi_cmdline_ucs2_to_ascii(buf, CMDLINE_SCRATCH, opt, n);
 	cmdline_self_name(li, self, sizeof(self));
-	efiboot_cmdline_strip_self(buf, self);
-	efiboot_cmdline_tidy(buf);
+	efi_cmdline_strip_self(buf, self);
+	efi_cmdline_tidy(buf);
 	/* When all of it fit, what counts is the cleaned length. */
 	return total < CMDLINE_SCRATCH ? strlen(buf) : total;
 }
@@ -138,7 +140,7 @@ static size_t cmdline_from_file(const EFI_LOADED_IMAGE *li, char *buf,
 	total = cmdline_read_file(f, buf);
 	uefi_call_wrapper(f->Close, 1, f);
 	uefi_call_wrapper(root->Close, 1, root);
-	efiboot_cmdline_tidy(buf);
+	efi_cmdline_tidy(buf);
 	return total < CMDLINE_SCRATCH ? strlen(buf) : total;
 }
 
@@ -159,10 +161,10 @@ void efiboot_cmdline(EFI_HANDLE image, struct boot_info *bi)
 	}
 	total = cmdline_from_options(li, buf, bi);
 	if (total) {
-		efiboot_cmdline_store(bi, buf, total, "load options");
+		efi_cmdline_store(bi, buf, total, "load options");
 		return;
 	}
 	total = cmdline_from_file(li, buf, bi);
 	if (total)
-		efiboot_cmdline_store(bi, buf, total, CMDLINE_FILE_NAME);
+		efi_cmdline_store(bi, buf, total, CMDLINE_FILE_NAME);
 }

@@ -55,20 +55,11 @@ EFI_STATUS efiboot_map_read(struct efiboot_map *m);
 /* Replace bi's regions by the converted map (pure, no firmware calls). */
 void efiboot_map_convert(struct efiboot_map *m, struct boot_info *bi,
 			 uint64_t kernel_base, uint64_t kernel_end);
-/* boot_mem_type for an EFI memory type; its name for messages. */
-uint32_t efiboot_mem_type(uint32_t efi_type);
-const char *efiboot_efi_type_name(uint32_t efi_type);
 /* Print the map entries that overlap [base, end) and are not free RAM. */
 void efiboot_map_report_conflicts(uint64_t base, uint64_t end);
 
-/* ---- cmdline.c / cmdline_text.c: the kernel command line ---- */
+/* ---- cmdline.c: the kernel command line (text handling: lib/efi_boot.c) ---- */
 void efiboot_cmdline(EFI_HANDLE image, struct boot_info *bi);
-size_t efiboot_ucs2_to_ascii(char *dst, size_t cap, const uint16_t *src,
-			     size_t n);
-void efiboot_cmdline_strip_self(char *s, const char *self_name);
-void efiboot_cmdline_tidy(char *s);
-void efiboot_cmdline_store(struct boot_info *bi, const char *s, size_t total,
-			   const char *source);
 
 /* ---- acpi.c, gop.c: firmware tables ---- */
 void efiboot_acpi(EFI_SYSTEM_TABLE *st, struct boot_info *bi);
