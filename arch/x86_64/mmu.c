@@ -187,7 +187,6 @@ void *arch_stack_alloc(size_t pages)
 			return NULL;
 	}
 	next_stack += span;
-	__asm__ volatile("" ::: "memory");
 	return (void *)(uintptr_t)(base + pages * PAGE_4K);
 }
 
