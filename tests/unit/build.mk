@@ -17,9 +17,10 @@ UNIT_LIB       := $(UNIT_DIR)/libanvil_host.a
 UNIT_TEST_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS     := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_TEST_SRCS))
 UNIT_RUNNER    := tests/unit/run_unit.sh
-# libcmocka-dev comes from the apt step of tools/deps/deps.mk; only that step,
-# not the newlib/gnu-efi builds the rest of `deps` does.
-UNIT_PREREQ    := $(or $(DEPS_APT_STAMP),deps)
+# libcmocka-dev comes from the apt step of tools/deps/deps.mk, and the
+# kernel's console font (test_psf parses it) from the font step; not the
+# newlib/gnu-efi builds the rest of `deps` does.
+UNIT_PREREQ    := $(if $(DEPS_APT_STAMP),$(DEPS_APT_STAMP) $(DEPS_FONT_STAMP),deps)
 
 # Order-only on the package step, so re-running it does not force a rebuild.
 # A rebuilt library object drops the archive and every test binary first, so a
