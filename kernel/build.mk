@@ -13,13 +13,14 @@ KERNEL_CFLAGS := -target $(ARCH)-unknown-none-elf -std=gnu11 -O2 -g \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
 	-ffunction-sections -fdata-sections \
-	-Ikernel/include -Ilib/include -Iarch/$(ARCH)/include -Idrivers/include \
+	-Ikernel/include -Ilib/include -Iarch/$(ARCH)/include -Idrivers/include -Iguests/include -Iarch/$(ARCH)/lib \
 	-isystem $(NEWLIB_INC) -MMD -MP
 KERNEL_ASFLAGS := -target $(ARCH)-unknown-none-elf -g -Ikernel/include -Iarch/$(ARCH)/include \
 	-DANVIL_FONT_PATH='"$(abspath $(FONT_PSF))"' -MMD -MP
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/selftest/*.c) \
 	$(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/selftest/*.c arch/$(ARCH)/*.S) \
+	$(wildcard arch/$(ARCH)/lib/*.c arch/$(ARCH)/svm/*.c arch/$(ARCH)/svm/*.S) \
 	$(wildcard drivers/*.c drivers/*.S) \
 	$(wildcard boot/multiboot2/*.S) \
 	$(wildcard lib/*.c)

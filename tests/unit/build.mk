@@ -8,11 +8,15 @@ UNIT_DIR    := $(BUILD)/unit
 UNIT_CC     := $(CLANG)
 UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Ilib/include -Ikernel/include -MMD -MP
+	-fno-omit-frame-pointer -Ilib/include -Ikernel/include -Iguests/include \
+	-Iarch/x86_64/lib -Iarch/x86_64 -MMD -MP
 UNIT_LDLIBS := -lcmocka
 
-UNIT_LIB_SRCS  := $(wildcard lib/*.c)
-UNIT_LIB_OBJS  := $(patsubst lib/%.c,$(UNIT_DIR)/lib/%.o,$(UNIT_LIB_SRCS))
+# Pure logic: lib/ (arch-neutral) and arch/<arch>/lib/ (one arch's pure
+# pieces: instruction decoding, page-table formats, VMCB layout and clean-bit
+# auditing), all compiled for the host as well as into the kernel.
+UNIT_LIB_SRCS  := $(wildcard lib/*.c) $(wildcard arch/x86_64/lib/*.c)
+UNIT_LIB_OBJS  := $(patsubst %.c,$(UNIT_DIR)/%.o,$(UNIT_LIB_SRCS))
 UNIT_LIB       := $(UNIT_DIR)/libanvil_host.a
 UNIT_TEST_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS     := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(UNIT_TEST_SRCS))
@@ -26,6 +30,11 @@ UNIT_PREREQ    := $(if $(DEPS_APT_STAMP),$(DEPS_APT_STAMP) $(DEPS_FONT_STAMP),de
 # A rebuilt library object drops the archive and every test binary first, so a
 # failed compile never leaves stale binaries behind for the runner.
 $(UNIT_DIR)/lib/%.o: lib/%.c | $(UNIT_PREREQ)
+	@mkdir -p $(@D)
+	@rm -f $(UNIT_LIB) $(UNIT_TESTS)
+	$(UNIT_CC) $(UNIT_CFLAGS) -c $< -o $@
+
+$(UNIT_DIR)/arch/%.o: arch/%.c | $(UNIT_PREREQ)
 	@mkdir -p $(@D)
 	@rm -f $(UNIT_LIB) $(UNIT_TESTS)
 	$(UNIT_CC) $(UNIT_CFLAGS) -c $< -o $@
@@ -52,6 +61,6 @@ unit:
 .PHONY: unit-build
 unit-build: $(UNIT_TESTS)
 
-.PRECIOUS: $(UNIT_DIR)/test_%.o $(UNIT_DIR)/lib/%.o
+.PRECIOUS: $(UNIT_DIR)/test_%.o $(UNIT_DIR)/lib/%.o $(UNIT_DIR)/arch/%.o
 
 -include $(UNIT_LIB_OBJS:.o=.d) $(UNIT_TESTS:=.d)
