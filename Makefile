@@ -28,6 +28,7 @@ help:
 
 include tools/deps/deps.mk
 include tests/unit/build.mk
+include guests/build.mk
 include kernel/build.mk
 include boot/efi/build.mk
 include boot/multiboot2/build.mk

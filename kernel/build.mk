@@ -24,7 +24,7 @@ KERNEL_SRCS := $(wildcard kernel/*.c kernel/selftest/*.c) \
 	$(wildcard drivers/*.c drivers/*.S) \
 	$(wildcard boot/multiboot2/*.S) \
 	$(wildcard lib/*.c)
-KERNEL_OBJS := $(patsubst %,$(KOBJ)/%.o,$(KERNEL_SRCS))
+KERNEL_OBJS := $(patsubst %,$(KOBJ)/%.o,$(KERNEL_SRCS)) $(GUEST_BLOB_OBJ)
 
 KERNEL_LDFLAGS := -T $(KERNEL_LDS) -nostdlib -static --no-pie -z max-page-size=4096 \
 	--gc-sections --no-undefined
