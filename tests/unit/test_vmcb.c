@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests for arch/x86_64/lib/vmcb.c: layout spot checks, exit and group
+ * names, the setters' clean-bit clearing, and the clean-bit auditor, including
+ * the two 2025 KVM nested-SVM bug shapes (vmcb02 fields written without
+ * dirtying their group after a nested exit had marked everything clean).
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <vmcb.h>
+
+#define AUDIT_MAX 8u
+#define CLEAN_AFTER_EXIT 0x1df7u /* 0x1fff without INTR (bit 3) and CR2 (bit 9) */
+
+static struct vmcb *vmcb_new(void)
+{
+	struct vmcb *v = aligned_alloc(VMCB_SIZE, sizeof(*v));
+
+	assert_non_null(v);
+	memset(v, 0, sizeof(*v));
+	return v;
+}
+
+/* ---- Layout ---- */
+
+static void test_layout_spot_checks(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct vmcb), 4096);
+	assert_int_equal(offsetof(struct vmcb, control.intercept_misc1), 0x00c);
+	assert_int_equal(offsetof(struct vmcb, control.asid), 0x058);
+	assert_int_equal(offsetof(struct vmcb, control.int_vector), 0x064);
+	assert_int_equal(offsetof(struct vmcb, control.clean), 0x0c0);
+	assert_int_equal(offsetof(struct vmcb, control.n_cr3), 0x0b0);
+	assert_int_equal(offsetof(struct vmcb, control.vmsa_pa), 0x108);
+	assert_int_equal(offsetof(struct vmcb, save), 0x400);
+	assert_int_equal(offsetof(struct vmcb, save.cs), 0x410);
+	assert_int_equal(offsetof(struct vmcb, save.cpl), 0x4cb);
+	assert_int_equal(offsetof(struct vmcb, save.efer), 0x4d0);
+	assert_int_equal(offsetof(struct vmcb, save.rip), 0x578);
+	assert_int_equal(offsetof(struct vmcb, save.rsp), 0x5d8);
+	assert_int_equal(offsetof(struct vmcb, save.rax), 0x5f8);
+	assert_int_equal(offsetof(struct vmcb, save.cr2), 0x640);
+	assert_int_equal(offsetof(struct vmcb, save.g_pat), 0x668);
+	assert_int_equal(offsetof(struct vmcb, save.last_excp_to), 0x690);
+}
+
+static void test_field_table_matches_struct(void **state)
+{
+	const struct vmcb_field *f;
+
+	(void)state;
+	f = vmcb_field_find("g_pat");
+	assert_non_null(f);
+	assert_int_equal(f->offset, 0x668);
+	assert_int_equal(f->size, 8);
+	assert_int_equal(f->group, VMCB_CLEAN_NPT);
+	f = vmcb_field_find("cs");
+	assert_non_null(f);
+	assert_int_equal(f->offset, 0x410);
+	assert_int_equal(f->size, sizeof(struct vmcb_seg));
+	assert_null(vmcb_field_find("clean"));
+	assert_null(vmcb_field_find("no_such_field"));
+	for (unsigned i = 0; i < vmcb_field_count; i++) {
+		f = &vmcb_field_table[i];
+		assert_true(f->offset + f->size <= sizeof(struct vmcb));
+		assert_true(f->group >= VMCB_CLEAN_NONE && f->group < VMCB_CLEAN_GROUP_COUNT);
+		assert_ptr_equal(vmcb_field_find(f->name), f); /* names are unique */
+	}
+}
+
+/* The spec-sheet's group membership, field by field. */
+static void test_group_membership(void **state)
+{
+	static const struct { const char *field; int group; } want[] = {
+		{ "intercept_cr", VMCB_CLEAN_INTERCEPTS }, { "intercept_misc3", VMCB_CLEAN_INTERCEPTS },
+		{ "tsc_offset", VMCB_CLEAN_INTERCEPTS }, { "pause_filter_count", VMCB_CLEAN_INTERCEPTS },
+		{ "pause_filter_thresh", VMCB_CLEAN_INTERCEPTS },
+		{ "iopm_base_pa", VMCB_CLEAN_PERM_MAP }, { "msrpm_base_pa", VMCB_CLEAN_PERM_MAP },
+		{ "asid", VMCB_CLEAN_ASID }, { "int_ctl", VMCB_CLEAN_INTR },
+		{ "int_vector", VMCB_CLEAN_INTR }, { "nested_ctl", VMCB_CLEAN_NPT },
+		{ "n_cr3", VMCB_CLEAN_NPT }, { "g_pat", VMCB_CLEAN_NPT },
+		{ "cr0", VMCB_CLEAN_CR }, { "cr3", VMCB_CLEAN_CR }, { "cr4", VMCB_CLEAN_CR },
+		{ "efer", VMCB_CLEAN_CR }, { "dr6", VMCB_CLEAN_DR }, { "dr7", VMCB_CLEAN_DR },
+		{ "gdtr", VMCB_CLEAN_DT }, { "idtr", VMCB_CLEAN_DT }, { "cs", VMCB_CLEAN_SEG },
+		{ "ds", VMCB_CLEAN_SEG }, { "ss", VMCB_CLEAN_SEG }, { "es", VMCB_CLEAN_SEG },
+		{ "cpl", VMCB_CLEAN_SEG }, { "cr2", VMCB_CLEAN_CR2 }, { "dbgctl", VMCB_CLEAN_LBR },
+		{ "br_from", VMCB_CLEAN_LBR }, { "last_excp_to", VMCB_CLEAN_LBR },
+		{ "avic_apic_bar", VMCB_CLEAN_AVIC }, { "avic_backing_page", VMCB_CLEAN_AVIC },
+		{ "avic_logical_table", VMCB_CLEAN_AVIC }, { "avic_physical_table", VMCB_CLEAN_AVIC },
+		{ "s_cet", VMCB_CLEAN_CET }, { "ssp", VMCB_CLEAN_CET }, { "isst_addr", VMCB_CLEAN_CET },
+		{ "fs", VMCB_CLEAN_NONE }, { "gs", VMCB_CLEAN_NONE }, { "tr", VMCB_CLEAN_NONE },
+		{ "ldtr", VMCB_CLEAN_NONE }, { "rip", VMCB_CLEAN_NONE }, { "rax", VMCB_CLEAN_NONE },
+		{ "rflags", VMCB_CLEAN_NONE }, { "event_inj", VMCB_CLEAN_NONE },
+		{ "tlb_control", VMCB_CLEAN_NONE }, { "virt_ext", VMCB_CLEAN_NONE },
+		{ "lstar", VMCB_CLEAN_NONE },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_non_null(vmcb_field_find(want[i].field));
+		assert_int_equal(vmcb_field_group_of(want[i].field), want[i].group);
+	}
+}
+
+/* ---- Names ---- */
+
+static void test_exit_names(void **state)
+{
+	char buf[VMCB_EXIT_NAME_MAX];
+
+	(void)state;
+	assert_string_equal(vmcb_exit_name(VMEXIT_NPF), "VMEXIT_NPF");
+	assert_string_equal(vmcb_exit_name(VMEXIT_EXCP_BASE + 14), "VMEXIT_EXCP14");
+	assert_string_equal(vmcb_exit_name(VMEXIT_EXCP_BASE + 31), "VMEXIT_EXCP31");
+	assert_string_equal(vmcb_exit_name(VMEXIT_CR0_READ), "VMEXIT_CR0_READ");
+	assert_string_equal(vmcb_exit_name(VMEXIT_CR0_WRITE + 3), "VMEXIT_CR3_WRITE");
+	assert_string_equal(vmcb_exit_name(VMEXIT_DR0_READ + 7), "VMEXIT_DR7_READ");
+	assert_string_equal(vmcb_exit_name(VMEXIT_CR0_WRITE_TRAP + 4), "VMEXIT_CR4_WRITE_TRAP");
+	assert_string_equal(vmcb_exit_name(VMEXIT_IOIO), "VMEXIT_IOIO");
+	assert_string_equal(vmcb_exit_name(VMEXIT_XSETBV), "VMEXIT_XSETBV");
+	assert_string_equal(vmcb_exit_name(VMEXIT_SHUTDOWN), "VMEXIT_SHUTDOWN");
+	assert_string_equal(vmcb_exit_name(VMEXIT_INVALID), "VMEXIT_INVALID");
+	assert_string_equal(vmcb_exit_name(0x123), "VMEXIT_UNKNOWN");
+	assert_null(vmcb_exit_name_lookup(0x123));
+	assert_string_equal(vmcb_exit_name_buf(0x123, buf, sizeof(buf)), "VMEXIT_0x123");
+	assert_string_equal(vmcb_exit_name_buf(0, buf, sizeof(buf)), "VMEXIT_CR0_READ");
+	assert_string_equal(vmcb_exit_name_buf(0xfffffffffffffffeull, buf, sizeof(buf)),
+			    "VMEXIT_0xfffffffffffffffe");
+	/* Every code from 0x00 to TLBSYNC has a name, and no name appears twice. */
+	for (uint64_t c = 0; c <= VMEXIT_TLBSYNC; c++) {
+		const char *n = vmcb_exit_name_lookup(c);
+
+		assert_non_null(n);
+		for (uint64_t d = 0; d < c; d++) {
+			const char *m = vmcb_exit_name_lookup(d);
+
+			assert_true(m == NULL || strcmp(m, n) != 0);
+		}
+	}
+}
+
+static void test_clean_group_names(void **state)
+{
+	(void)state;
+	assert_string_equal(vmcb_clean_group_name(VMCB_CLEAN_INTERCEPTS), "INTERCEPTS");
+	assert_string_equal(vmcb_clean_group_name(VMCB_CLEAN_PERM_MAP), "PERM_MAP");
+	assert_string_equal(vmcb_clean_group_name(VMCB_CLEAN_NPT), "NPT");
+	assert_string_equal(vmcb_clean_group_name(VMCB_CLEAN_CET), "CET");
+	assert_string_equal(vmcb_clean_group_name(VMCB_CLEAN_NONE), "NONE");
+	assert_null(vmcb_clean_group_name(VMCB_CLEAN_GROUP_COUNT));
+	for (int g = 0; g < VMCB_CLEAN_GROUP_COUNT; g++)
+		assert_non_null(vmcb_clean_group_name(g));
+}
+
+/* ---- Setters ---- */
+
+/*
+ * Each generated setter, called on an all-clean VMCB, must write its field
+ * (the bytes the descriptor names change) and clear exactly its group's bit,
+ * and the descriptor of the same name must agree on offset, size and group.
+ */
+#define CHECK_SETTER(fname, fmember, ftype, fgroup) \
+	do { \
+		const struct vmcb_field *f = vmcb_field_find(#fname); \
+		ftype val; \
+		memset(&val, 0xa5, sizeof(val)); \
+		memset(v, 0, sizeof(*v)); \
+		v->control.clean = VMCB_CLEAN_ALL; \
+		vmcb_set_##fname(v, val); \
+		assert_non_null(f); \
+		assert_int_equal(f->offset, offsetof(struct vmcb, fmember)); \
+		assert_int_equal(f->size, sizeof(ftype)); \
+		assert_int_equal(f->group, (fgroup)); \
+		assert_memory_equal((uint8_t *)v + f->offset, &val, sizeof(val)); \
+		assert_int_equal(v->control.clean, \
+				 (fgroup) < 0 ? VMCB_CLEAN_ALL \
+					     : VMCB_CLEAN_ALL & ~VMCB_CLEAN_BIT(fgroup)); \
+		setters++; \
+	} while (0);
+
+static void test_every_setter_clears_its_group(void **state)
+{
+	struct vmcb *v = vmcb_new();
+	unsigned setters = 0;
+
+	(void)state;
+	VMCB_FIELDS(CHECK_SETTER)
+	assert_int_equal(setters, vmcb_field_count);
+	free(v);
+}
+
+/* The table side: a write through its descriptor to a clean group is caught. */
+static void test_every_grouped_field_is_audited(void **state)
+{
+	struct vmcb *v = vmcb_new();
+	struct vmcb *snap = vmcb_new();
+	struct vmcb_audit_finding out[AUDIT_MAX];
+
+	(void)state;
+	for (unsigned i = 0; i < vmcb_field_count; i++) {
+		const struct vmcb_field *f = &vmcb_field_table[i];
+
+		memset(v, 0, sizeof(*v));
+		v->control.clean = VMCB_CLEAN_ALL; /* even INTR and CR2 */
+		vmcb_audit_snapshot(snap, v);
+		((uint8_t *)v)[f->offset + f->size - 1] ^= 0x80u;
+		if (f->group == VMCB_CLEAN_NONE) {
+			assert_int_equal(vmcb_audit_check(snap, v, out, AUDIT_MAX), 0);
+			continue;
+		}
+		assert_int_equal(vmcb_audit_check(snap, v, out, AUDIT_MAX), 1);
+		assert_string_equal(out[0].field, f->name);
+		assert_string_equal(out[0].group, vmcb_clean_group_name(f->group));
+	}
+	free(v);
+	free(snap);
+}
+
+static void test_mark_helpers(void **state)
+{
+	struct vmcb *v = vmcb_new();
+
+	(void)state;
+	vmcb_mark_clean_after_exit(v);
+	assert_int_equal(v->control.clean, CLEAN_AFTER_EXIT);
+	vmcb_mark_all_dirty(v);
+	assert_int_equal(v->control.clean, 0);
+	v->control.clean = VMCB_CLEAN_ALL;
+	vmcb_mark_dirty(v, VMCB_CLEAN_NONE);
+	assert_int_equal(v->control.clean, VMCB_CLEAN_ALL);
+	free(v);
+}
+
+/* ---- Auditor ---- */
+
+struct audit_fixture {
+	struct vmcb *v, *snap;
+	struct vmcb_audit_finding out[AUDIT_MAX];
+};
+
+/* A VMCB straight after a #VMEXIT: marked clean, snapshot taken. */
+static int audit_setup(void **state)
+{
+	struct audit_fixture *a = calloc(1, sizeof(*a));
+
+	assert_non_null(a);
+	a->v = vmcb_new();
+	a->snap = vmcb_new();
+	vmcb_set_cr3(a->v, 0x1000);
+	vmcb_set_rip(a->v, 0xfff0);
+	vmcb_mark_clean_after_exit(a->v);
+	vmcb_audit_snapshot(a->snap, a->v);
+	*state = a;
+	return 0;
+}
+
+static int audit_teardown(void **state)
+{
+	struct audit_fixture *a = *state;
+
+	free(a->v);
+	free(a->snap);
+	free(a);
+	return 0;
+}
+
+static void test_audit_raw_write_to_clean_group(void **state)
+{
+	struct audit_fixture *a = *state;
+
+	a->v->save.cr3 = 0x2000; /* raw: the CPU would keep using 0x1000 */
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 1);
+	assert_string_equal(a->out[0].field, "cr3");
+	assert_string_equal(a->out[0].group, "CR");
+	assert_int_equal(a->out[0].before, 0x1000);
+	assert_int_equal(a->out[0].after, 0x2000);
+}
+
+static void test_audit_accessor_write_is_fine(void **state)
+{
+	struct audit_fixture *a = *state;
+
+	vmcb_set_cr3(a->v, 0x2000);
+	vmcb_set_asid(a->v, 7);
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 0);
+	assert_int_equal(a->v->control.clean & VMCB_CLEAN_BIT(VMCB_CLEAN_CR), 0);
+	assert_int_equal(a->v->control.clean & VMCB_CLEAN_BIT(VMCB_CLEAN_ASID), 0);
+}
+
+static void test_audit_ignores_dirty_and_groupless(void **state)
+{
+	struct audit_fixture *a = *state;
+
+	a->v->save.cr2 = 0xdead;                       /* CR2: dirty after every exit */
+	a->v->control.int_ctl = VMCB_INT_CTL_V_IRQ;    /* INTR: likewise */
+	a->v->save.rip = 0x1234;                       /* no group */
+	a->v->save.rax = 1;
+	a->v->control.event_inj = VMCB_EVENTINJ_V;
+	a->v->control.tlb_control = VMCB_TLB_FLUSH_ASID;
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 0);
+	/* A group dirtied by an accessor shields its other fields too. */
+	vmcb_set_cr0(a->v, 0x80000011);
+	a->v->save.cr4 = 0x20;
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 0);
+}
+
+static void test_audit_segment_values(void **state)
+{
+	struct audit_fixture *a = *state;
+
+	a->v->save.cs.base = 0xabc000;
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 1);
+	assert_string_equal(a->out[0].field, "cs");
+	assert_string_equal(a->out[0].group, "SEG");
+	assert_int_equal(a->out[0].before, 0);
+	assert_int_equal(a->out[0].after, 0xabc000);
+	a->v->save.cs.base = 0;
+	a->v->save.cs.selector = 0x8;
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 1);
+	assert_int_equal(a->out[0].after, 0x8); /* bytes 0-7: selector in bits 15:0 */
+}
+
+static void test_audit_counts_past_max(void **state)
+{
+	struct audit_fixture *a = *state;
+
+	a->v->save.efer = 0x1500;
+	a->v->save.dr7 = 0x400;
+	a->v->control.iopm_base_pa = 0x5000;
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, 1), 3);
+	assert_string_equal(a->out[0].field, "iopm_base_pa"); /* table order */
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, NULL, 0), 3);
+}
+
+/* ---- The 2025 KVM nested-SVM bug shapes ---- */
+
+/* What L1 controls between two nested VMRUNs, reduced to the two fields. */
+struct l1_state {
+	bool intercepts_msrs;  /* L1 wants MSR exits: vmcb02 uses the merged MSRPM */
+	uint64_t pat;          /* L1's IA32_PAT, which becomes L2's gPAT */
+};
+
+#define IOPM01_PA 0x300000ull
+#define MSRPM01_PA 0x100000ull
+#define MSRPM_MERGED_PA 0x200000ull
+#define PAT_DEFAULT 0x0007040600070406ull
+#define PAT_L1_WC 0x0007040600070401ull
+
+static uint64_t msrpm_for(const struct l1_state *l1, const struct vmcb *vmcb01)
+{
+	return l1->intercepts_msrs ? MSRPM_MERGED_PA : vmcb01->control.msrpm_base_pa;
+}
+
+/* Fields outside PERM_MAP and NPT, which both versions write correctly. */
+static void prepare_common(struct vmcb *v02, const struct vmcb *v01, const struct vmcb *v12)
+{
+	vmcb_set_intercept_misc1(v02, v01->control.intercept_misc1 | v12->control.intercept_misc1);
+	vmcb_set_rip(v02, v12->save.rip);
+	vmcb_set_rsp(v02, v12->save.rsp);
+	vmcb_set_rax(v02, v12->save.rax);
+	vmcb_set_cr2(v02, v12->save.cr2);
+}
+
+/*
+ * The pre-fix shape: PERM_MAP and NPT fields written behind the clean bits.
+ * nested_ctl and the IOPM base do not change between the runs, so those raw
+ * writes are harmless and the auditor (which compares values) stays quiet
+ * about them; the MSRPM base and gPAT do change.
+ */
+static void prepare_vmcb02_buggy(struct vmcb *v02, const struct vmcb *v01,
+				 const struct vmcb *v12, const struct l1_state *l1)
+{
+	uint64_t msrpm = msrpm_for(l1, v01);
+
+	prepare_common(v02, v01, v12);
+	v02->control.nested_ctl = v01->control.nested_ctl;
+	v02->control.iopm_base_pa = v01->control.iopm_base_pa;
+	memcpy(&v02->control.msrpm_base_pa, &msrpm, sizeof(msrpm));
+	v02->save.g_pat = l1->pat;
+}
+
+static void prepare_vmcb02_fixed(struct vmcb *v02, const struct vmcb *v01,
+				 const struct vmcb *v12, const struct l1_state *l1)
+{
+	prepare_common(v02, v01, v12);
+	vmcb_set_nested_ctl(v02, v01->control.nested_ctl);
+	vmcb_set_iopm_base_pa(v02, v01->control.iopm_base_pa);
+	vmcb_set_msrpm_base_pa(v02, msrpm_for(l1, v01));
+	vmcb_set_g_pat(v02, l1->pat);
+}
+
+typedef void (*prepare_fn)(struct vmcb *, const struct vmcb *, const struct vmcb *,
+			   const struct l1_state *);
+
+/*
+ * Two nested VMRUNs of L2 with a nested #VMEXIT between them, during which L1
+ * starts intercepting MSRs and writes its PAT. Returns the findings of the
+ * audit before the second VMRUN; *clean gets vmcb02's clean field then.
+ */
+static unsigned run_nested_twice(prepare_fn prepare, struct vmcb_audit_finding *out,
+				 uint32_t *clean)
+{
+	struct vmcb *v01 = vmcb_new(), *v12 = vmcb_new(), *v02 = vmcb_new(), *snap = vmcb_new();
+	struct l1_state l1 = { .intercepts_msrs = false, .pat = PAT_DEFAULT };
+	unsigned n;
+
+	vmcb_set_msrpm_base_pa(v01, MSRPM01_PA);
+	vmcb_set_iopm_base_pa(v01, IOPM01_PA);
+	vmcb_set_nested_ctl(v01, VMCB_NESTED_CTL_NP_ENABLE);
+	vmcb_set_rip(v12, 0x4000);
+	/* First nested VMRUN: a new vmcb02, nothing cached. */
+	prepare(v02, v01, v12, &l1);
+	vmcb_mark_all_dirty(v02);
+	/* The nested #VMEXIT: the CPU's cache now matches vmcb02. */
+	vmcb_mark_clean_after_exit(v02);
+	vmcb_audit_snapshot(snap, v02);
+	/* L1 runs, then changes what the next vmcb02 must hold. */
+	l1.intercepts_msrs = true;
+	l1.pat = PAT_L1_WC;
+	vmcb_set_rip(v12, 0x4002);
+	/* Second nested VMRUN. */
+	prepare(v02, v01, v12, &l1);
+	n = vmcb_audit_check(snap, v02, out, AUDIT_MAX);
+	*clean = v02->control.clean;
+	free(v01);
+	free(v12);
+	free(v02);
+	free(snap);
+	return n;
+}
+
+static void test_kvm_2025_buggy_prepare_is_flagged(void **state)
+{
+	struct vmcb_audit_finding out[AUDIT_MAX];
+	uint32_t clean;
+
+	(void)state;
+	assert_int_equal(run_nested_twice(prepare_vmcb02_buggy, out, &clean), 2);
+	assert_string_equal(out[0].field, "msrpm_base_pa");
+	assert_string_equal(out[0].group, "PERM_MAP");
+	assert_int_equal(out[0].before, MSRPM01_PA);
+	assert_int_equal(out[0].after, MSRPM_MERGED_PA);
+	assert_string_equal(out[1].field, "g_pat");
+	assert_string_equal(out[1].group, "NPT");
+	assert_int_equal(out[1].before, PAT_DEFAULT);
+	assert_int_equal(out[1].after, PAT_L1_WC);
+	assert_true(clean & VMCB_CLEAN_BIT(VMCB_CLEAN_PERM_MAP));
+	assert_true(clean & VMCB_CLEAN_BIT(VMCB_CLEAN_NPT));
+}
+
+static void test_kvm_2025_accessor_prepare_is_clean(void **state)
+{
+	struct vmcb_audit_finding out[AUDIT_MAX];
+	uint32_t clean;
+
+	(void)state;
+	assert_int_equal(run_nested_twice(prepare_vmcb02_fixed, out, &clean), 0);
+	assert_false(clean & VMCB_CLEAN_BIT(VMCB_CLEAN_PERM_MAP));
+	assert_false(clean & VMCB_CLEAN_BIT(VMCB_CLEAN_NPT));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_layout_spot_checks),
+		cmocka_unit_test(test_field_table_matches_struct),
+		cmocka_unit_test(test_group_membership),
+		cmocka_unit_test(test_exit_names),
+		cmocka_unit_test(test_clean_group_names),
+		cmocka_unit_test(test_every_setter_clears_its_group),
+		cmocka_unit_test(test_every_grouped_field_is_audited),
+		cmocka_unit_test(test_mark_helpers),
+		cmocka_unit_test_setup_teardown(test_audit_raw_write_to_clean_group, audit_setup,
+						audit_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_accessor_write_is_fine, audit_setup,
+						audit_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_ignores_dirty_and_groupless, audit_setup,
+						audit_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_segment_values, audit_setup,
+						audit_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_counts_past_max, audit_setup,
+						audit_teardown),
+		cmocka_unit_test(test_kvm_2025_buggy_prepare_is_flagged),
+		cmocka_unit_test(test_kvm_2025_accessor_prepare_is_clean),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
