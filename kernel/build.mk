@@ -13,7 +13,7 @@ KERNEL_CFLAGS := -target $(ARCH)-unknown-none-elf -std=gnu11 -O2 -g \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
 	-ffunction-sections -fdata-sections \
-	-Ikernel/include -Ilib/include -Iarch/$(ARCH)/include -Idrivers/include -Iguests/include -Iarch/$(ARCH)/lib \
+	-Ikernel/include -Ilib/include -Iarch/$(ARCH)/include -Idrivers/include -Iguests/include -Iarch/$(ARCH)/lib -iquote arch/$(ARCH) \
 	-isystem $(NEWLIB_INC) -MMD -MP
 KERNEL_ASFLAGS := -target $(ARCH)-unknown-none-elf -g -Ikernel/include -Iarch/$(ARCH)/include \
 	-DANVIL_FONT_PATH='"$(abspath $(FONT_PSF))"' -MMD -MP

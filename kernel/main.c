@@ -18,6 +18,7 @@
 #include <anvil/mb2.h>
 #include <anvil/memory.h>
 #include <anvil/panic.h>
+#include <anvil/payload.h>
 #include <anvil/platform.h>
 #include <anvil/tap.h>
 #include <arch/cpu.h>
@@ -110,6 +111,7 @@ static void run_tests(void)
 		     (unsigned long)clock_cycles_to_us(t_tap - platform.boot->handoff_tsc));
 	crash_on_request(platform.options.crash);
 	ktest_run_all(&tap, &platform.options);
+	payload_run_all(&tap, &platform.options);
 	tap_finish(&tap);
 	console_flush();
 	arch_finish(tap.failed == 0, platform.options.on_finish);

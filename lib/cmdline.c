@@ -312,21 +312,35 @@ static void cmdline_opt_loglevel(struct cmdline_parser *p,
 	p->o->loglevel = i;
 }
 
-static void cmdline_opt_bench(struct cmdline_parser *p,
-			      const struct cmdline_word *w)
+/* A 0|1 switch; a bare "key" means 1. */
+static void cmdline_opt_bool(struct cmdline_parser *p,
+			     const struct cmdline_word *w, const char *key,
+			     bool *field)
 {
 	char shown[CMDLINE_SHOW_MAX + 4];
 
 	if (!w->has_value || strcmp(w->value, "1") == 0) {
-		p->o->bench = true;
+		*field = true;
 	} else if (strcmp(w->value, "0") == 0) {
-		p->o->bench = false;
+		*field = false;
 	} else {
 		cmdline_problem(p,
-				"bench='%s' at column %u is not 0 or 1 (keeping %d)",
-				cmdline_show(shown, w->value, w->value_len),
-				w->column, p->o->bench ? 1 : 0);
+				"%s='%s' at column %u is not 0 or 1 (keeping %d)",
+				key, cmdline_show(shown, w->value, w->value_len),
+				w->column, *field ? 1 : 0);
 	}
+}
+
+static void cmdline_opt_bench(struct cmdline_parser *p,
+			      const struct cmdline_word *w)
+{
+	cmdline_opt_bool(p, w, "bench", &p->o->bench);
+}
+
+static void cmdline_opt_audit(struct cmdline_parser *p,
+			      const struct cmdline_word *w)
+{
+	cmdline_opt_bool(p, w, "audit", &p->o->audit);
 }
 
 static const char *const cmdline_crash_names[] = {
@@ -370,6 +384,7 @@ static const struct cmdline_option cmdline_options[] = {
 	{ "loglevel", "loglevel=error|warn|info|debug|0..3", false,
 	  cmdline_opt_loglevel },
 	{ "bench", "bench[=0|1]", true, cmdline_opt_bench },
+	{ "audit", "audit[=0|1]", true, cmdline_opt_audit },
 	{ "crash", "crash=none|panic|fault|hang", false, cmdline_opt_crash },
 };
 
@@ -432,6 +447,7 @@ void cmdline_defaults(struct anvil_options *o)
 	o->on_finish = ON_FINISH_HALT;
 	o->loglevel = CMDLINE_LOG_INFO;
 	o->bench = false;
+	o->audit = true;
 }
 
 int cmdline_parse(const char *line, struct anvil_options *o,

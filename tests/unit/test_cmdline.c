@@ -135,6 +135,19 @@ static void test_bench_values(void **state)
 	assert_true(opt.bench);
 }
 
+static void test_audit_values(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(""), 0);
+	assert_true(opt.audit); /* on unless turned off */
+	assert_int_equal(parse("audit=0"), 0);
+	assert_false(opt.audit);
+	assert_int_equal(parse("audit"), 0);
+	assert_true(opt.audit);
+	assert_int_equal(parse("audit=off"), 1);
+	assert_true(opt.audit); /* a bad value changes nothing */
+}
+
 static void test_crash_values(void **state)
 {
 	(void)state;
@@ -564,6 +577,7 @@ int main(void)
 		cmocka_unit_test_setup(test_on_finish_values, setup),
 		cmocka_unit_test_setup(test_loglevel_values, setup),
 		cmocka_unit_test_setup(test_bench_values, setup),
+		cmocka_unit_test_setup(test_audit_values, setup),
 		cmocka_unit_test_setup(test_crash_values, setup),
 		cmocka_unit_test_setup(test_timeout_bounds, setup),
 		cmocka_unit_test_setup(test_quoted_values, setup),

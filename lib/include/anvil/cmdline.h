@@ -60,12 +60,13 @@ struct anvil_options {
 	enum anvil_on_finish on_finish;
 	int loglevel;                  /* enum cmdline_loglevel */
 	bool bench;                    /* run benchmarks */
+	bool audit;                    /* audit=: check VM state tracking (VMCB clean bits) at every entry */
 	enum anvil_crash crash;        /* crash=: deliberate whole-run failures */
 };
 
 typedef void (*cmdline_report_fn)(void *ctx, const char *msg);
 
-/* No globs (= all tests), timeout 10 s, halt on finish, loglevel info, no bench. */
+/* No globs (= all tests), timeout 10 s, halt on finish, loglevel info, no bench, audit on. */
 void cmdline_defaults(struct anvil_options *o);
 
 /*

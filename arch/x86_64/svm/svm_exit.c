@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * #VMEXIT to arch-neutral exit record, and moving the guest past an
+ * intercepted instruction: NRIP when the CPU saves it, EXITINFO2 for port I/O
+ * (always provided), otherwise the instruction bytes decoded at the guest's
+ * RIP (QEMU TCG has no NRIPS).
+ */
+#include <stdio.h>
+
+#include <anvil/vm.h>
+
+#include "svm.h"
+#include "x86_insn.h"
+
+#define INSN_MAX 15u
+#define EXC_PF 14u
+/* Exceptions that push an error code (APM Vol 2 §8.2). */
+#define EXC_WITH_ERROR ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 17) | (1u << 21) | (1u << 29) | (1u << 30))
+
+static uint8_t io_size(uint64_t info)
+{
+	return (info & VMCB_IOIO_SZ32) ? 4 : (info & VMCB_IOIO_SZ16) ? 2 : 1;
+}
+
+static uint8_t io_addr_size(uint64_t info)
+{
+	return (info & VMCB_IOIO_A64) ? 8 : (info & VMCB_IOIO_A32) ? 4 : 2;
+}
+
+static void decode_io(struct vm_exit *e, uint64_t info)
+{
+	e->kind = ANVIL_EXIT_IO;
+	e->u.io.port = (uint16_t)((info & VMCB_IOIO_PORT_MASK) >> VMCB_IOIO_PORT_SHIFT);
+	e->u.io.size = io_size(info);
+	e->u.io.in = info & VMCB_IOIO_TYPE_IN;
+	e->u.io.string = info & VMCB_IOIO_STR;
+	e->u.io.rep = info & VMCB_IOIO_REP;
+	e->u.io.addr_size = io_addr_size(info);
+	e->u.io.seg = (uint8_t)((info & VMCB_IOIO_SEG_MASK) >> VMCB_IOIO_SEG_SHIFT);
+}
+
+static void decode_npf(struct vm_exit *e, uint64_t info1, uint64_t info2)
+{
+	e->kind = ANVIL_EXIT_MEM_FAULT;
+	e->u.mem.gpa = info2;
+	e->u.mem.access = (info1 & VMCB_NPF_ID) ? ANVIL_ACCESS_X : (info1 & VMCB_NPF_RW) ? ANVIL_ACCESS_W : ANVIL_ACCESS_R;
+	e->u.mem.present = info1 & VMCB_NPF_P;
+	e->u.mem.in_walk = info1 & VMCB_NPF_GUEST_TABLE;
+}
+
+static const char *virt_insn(uint64_t code)
+{
+	switch (code) {
+	case VMEXIT_VMRUN: return "VMRUN";
+	case VMEXIT_VMLOAD: return "VMLOAD";
+	case VMEXIT_VMSAVE: return "VMSAVE";
+	case VMEXIT_STGI: return "STGI";
+	case VMEXIT_CLGI: return "CLGI";
+	case VMEXIT_SKINIT: return "SKINIT";
+	case VMEXIT_INVLPGA: return "INVLPGA";
+	default: return NULL;
+	}
+}
+
+void svm_decode_exit(struct vcpu *v, struct vm_exit *e)
+{
+	struct svm_vcpu *s = svm_vcpu_of(v);
+	const struct vmcb *vmcb = s->vmcb;
+	uint64_t code = vmcb->control.exit_code;
+	uint64_t info1 = vmcb->control.exit_info1, info2 = vmcb->control.exit_info2;
+	e->raw_code = code;
+	e->raw_name = vmcb_exit_name(code);
+	e->ip = vmcb->save.rip;
+	e->kind = ANVIL_EXIT_UNKNOWN;
+
+	if (code >= VMEXIT_EXCP_BASE && code <= VMEXIT_EXCP_LAST) {
+		uint8_t vec = (uint8_t)(code - VMEXIT_EXCP_BASE);
+		e->kind = ANVIL_EXIT_EXCEPTION;
+		e->u.exc.vector = vec;
+		e->u.exc.has_error = (EXC_WITH_ERROR >> vec) & 1;
+		e->u.exc.error_code = (uint32_t)info1;
+		e->u.exc.addr = vec == EXC_PF ? info2 : 0;
+		return;
+	}
+	const char *vi = virt_insn(code);
+	if (vi) {
+		e->kind = ANVIL_EXIT_VIRT_INSN;
+		e->u.virt.insn = vi;
+		return;
+	}
+	switch (code) {
+	case VMEXIT_VMMCALL:
+		e->kind = ANVIL_EXIT_HYPERCALL;
+		e->u.hypercall.nr = vmcb->save.rax;
+		e->u.hypercall.a[0] = s->gprs.rdi;
+		e->u.hypercall.a[1] = s->gprs.rsi;
+		e->u.hypercall.a[2] = s->gprs.rdx;
+		e->u.hypercall.a[3] = s->gprs.rcx;
+		break;
+	case VMEXIT_CPUID:
+		e->kind = ANVIL_EXIT_CPUID;
+		e->u.cpuid.leaf = (uint32_t)vmcb->save.rax;
+		e->u.cpuid.subleaf = (uint32_t)s->gprs.rcx;
+		break;
+	case VMEXIT_MSR:
+		e->kind = info1 ? ANVIL_EXIT_MSR_WRITE : ANVIL_EXIT_MSR_READ;
+		e->u.msr.msr = (uint32_t)s->gprs.rcx;
+		e->u.msr.value = (uint32_t)vmcb->save.rax | (s->gprs.rdx << 32);
+		break;
+	case VMEXIT_IOIO: decode_io(e, info1); break;
+	case VMEXIT_HLT: e->kind = ANVIL_EXIT_HLT; break;
+	case VMEXIT_NPF: decode_npf(e, info1, info2); break;
+	case VMEXIT_INTR: e->kind = ANVIL_EXIT_INTR; break;
+	case VMEXIT_NMI: e->kind = ANVIL_EXIT_NMI; break;
+	case VMEXIT_SHUTDOWN: e->kind = ANVIL_EXIT_SHUTDOWN; break;
+	case VMEXIT_INVALID: e->kind = ANVIL_EXIT_FAILED_ENTRY; break;
+	default: break;
+	}
+}
+
+/* What the decoder must find at RIP for each exit that is skipped by decoding. */
+static bool insn_matches(enum anvil_exit_kind k, enum x86_insn_kind i)
+{
+	switch (k) {
+	case ANVIL_EXIT_HYPERCALL: return i == X86_INSN_VMMCALL;
+	case ANVIL_EXIT_CPUID: return i == X86_INSN_CPUID;
+	case ANVIL_EXIT_MSR_READ: return i == X86_INSN_RDMSR;
+	case ANVIL_EXIT_MSR_WRITE: return i == X86_INSN_WRMSR;
+	case ANVIL_EXIT_HLT: return i == X86_INSN_HLT;
+	default: return false;
+	}
+}
+
+static int decoded_length(struct vcpu *v, const struct vm_exit *e, unsigned *len)
+{
+	uint8_t bytes[INSN_MAX];
+	size_t n = INSN_MAX;
+	/* The bytes may end at the edge of guest memory: take what is readable. */
+	while (n && !vm_read_gva(v, e->ip, bytes, n))
+		n--;
+	struct x86_insn insn;
+	if (!n || x86_insn_decode(bytes, n, &insn) || !insn_matches(e->kind, insn.kind))
+		return -1;
+	*len = insn.len;
+	return 0;
+}
+
+int svm_skip_instruction(struct vcpu *v, const struct vm_exit *e)
+{
+	struct svm_vcpu *s = svm_vcpu_of(v);
+	struct vmcb *vmcb = s->vmcb;
+	if (e->kind == ANVIL_EXIT_IO) {
+		vmcb_set_rip(vmcb, vmcb->control.exit_info2); /* APM Vol 2 §15.10.2: next RIP */
+		return 0;
+	}
+	if (svm_caps.nrips) {
+		vmcb_set_rip(vmcb, vmcb->control.next_rip);
+		return 0;
+	}
+	unsigned len;
+	if (decoded_length(v, e, &len))
+		return -1;
+	vmcb_set_rip(vmcb, vmcb->save.rip + len);
+	return 0;
+}

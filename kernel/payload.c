@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The payload runner. For each embedded payload: validate the image and its
+ * manifest, skip it (visibly) if this CPU lacks what it needs, build a VM with
+ * its memory, load it, run it under the watchdog, then judge the outcome
+ * against what the manifest expects. A payload that faults, hangs or attacks
+ * the hypervisor ends with a reason and the next one runs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <anvil/catch.h>
+#include <anvil/clock.h>
+#include <anvil/cmdline.h>
+#include <anvil/console.h>
+#include <anvil/manifest.h>
+#include <anvil/payload.h>
+#include <anvil/tap.h>
+#include <anvil/vm.h>
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <arch/trap.h>
+#include <arch/vmm.h>
+
+__attribute__((weak)) const struct payload_blob anvil_payload_table[1];
+__attribute__((weak)) const uint64_t anvil_payload_count;
+
+#define NAME_MAX_LEN 96
+
+static struct vm the_vm; /* one payload at a time; large, so not on the stack */
+
+static const char *tap_case(const struct anvil_manifest *m, char *buf, size_t n, const char *c)
+{
+	snprintf(buf, n, "%s/%s", m->name, c);
+	return buf;
+}
+
+static bool selected(const struct anvil_options *opt, const char *name)
+{
+	char with_case[NAME_MAX_LEN];
+	snprintf(with_case, sizeof(with_case), "%s/", name);
+	return cmdline_test_selected(opt, name) || cmdline_test_selected(opt, with_case);
+}
+
+static int load_segments(struct vm *vm, const struct payload_blob *b, const struct payload_image *img,
+			 char *err, size_t n)
+{
+	for (uint32_t i = 0; i < img->elf.segment_count; i++) {
+		const struct elf64_segment *s = &img->elf.segments[i];
+		uint8_t *dst = vm_gpa_ptr(vm, s->paddr, s->memsz);
+		if (!dst) {
+			snprintf(err, n, "segment %u (0x%lx+0x%lx) is outside guest memory", (unsigned)i,
+				 (unsigned long)s->paddr, (unsigned long)s->memsz);
+			return -1;
+		}
+		memcpy(dst, b->data + s->offset, s->filesz);
+		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+	}
+	return 0;
+}
+
+static void write_info(struct vm *vm, uint64_t features)
+{
+	struct anvil_guest_info *gi = vm_gpa_ptr(vm, ANVIL_GUEST_INFO, sizeof(*gi));
+	memset(gi, 0, sizeof(*gi));
+	gi->magic = ANVIL_GUEST_INFO_MAGIC;
+	gi->abi_version = ANVIL_ABI_VERSION;
+	gi->mem_kib = (uint32_t)(vm->mem_size >> 10);
+	gi->tsc_hz = arch_cycles_hz();
+	gi->features = features;
+	snprintf(gi->backend, sizeof(gi->backend), "%s", vm->be->name);
+}
+
+struct run_arg {
+	struct vm *vm;
+};
+
+static void run_body(void *p)
+{
+	struct run_arg *a = p;
+	vm_run(&a->vm->vcpu);
+}
+
+static enum vm_outcome expected_outcome(uint32_t expect)
+{
+	switch (expect) {
+	case ANVIL_EXPECT_TRIPLE_FAULT: return VM_OUTCOME_TRIPLE_FAULT;
+	case ANVIL_EXPECT_TIMEOUT: return VM_OUTCOME_TIMEOUT;
+	case ANVIL_EXPECT_BAD_MEMORY: return VM_OUTCOME_BAD_MEMORY;
+	case ANVIL_EXPECT_BAD_HYPERCALL: return VM_OUTCOME_BAD_HYPERCALL;
+	default: return VM_OUTCOME_FINISHED;
+	}
+}
+
+/* The payload's own verdict line(s) after it stopped. */
+static void judge(struct vm *vm, const struct anvil_manifest *m)
+{
+	char name[NAME_MAX_LEN], msg[VM_REASON_MAX + 80];
+	enum vm_outcome want = expected_outcome(m->expect);
+	if (m->expect != ANVIL_EXPECT_PASS) {
+		tap_case(m, name, sizeof(name), "contained");
+		if (vm->outcome == want) {
+			tap_ok(vm->tap, name);
+			tap_diag(vm->tap, "%s ended as its manifest expects (%s): %s", m->name,
+				 manifest_expect_name(m->expect), vm->reason);
+		} else {
+			snprintf(msg, sizeof(msg), "expected %s, got %s: %s", manifest_expect_name(m->expect),
+				 vm_outcome_name(vm->outcome), vm->reason);
+			tap_not_ok(vm->tap, name, msg);
+		}
+		return;
+	}
+	if (vm->outcome == VM_OUTCOME_FINISHED) {
+		if (vm->cases == 0)
+			tap_not_ok(vm->tap, tap_case(m, name, sizeof(name), "run"), "finished without reporting a case");
+		return;
+	}
+	snprintf(msg, sizeof(msg), "%s%s", vm->outcome == VM_OUTCOME_TIMEOUT ? "" : "payload ended: ", vm->reason);
+	tap_not_ok(vm->tap, tap_case(m, name, sizeof(name), "run"), msg);
+}
+
+static void run_payload(const struct payload_image *img, const struct payload_blob *b,
+			const struct vmm_backend *be, uint64_t features, struct tap_writer *tap,
+			const struct anvil_options *opt)
+{
+	const struct anvil_manifest *m = &img->manifest;
+	char name[NAME_MAX_LEN], err[160];
+	struct vm *vm = &the_vm;
+	if (vm_create(vm, be, m->name, (uint64_t)m->mem_kib << 10, err, sizeof(err))) {
+		tap_not_ok(tap, tap_case(m, name, sizeof(name), "run"), err);
+		return;
+	}
+	vm->tap = tap;
+	vm->audit = opt->audit;
+	struct vcpu_entry entry = { 0 };
+	if (load_segments(vm, b, img, err, sizeof(err)) ||
+	    arch_guest_prepare(vm_gpa_ptr(vm, 0, vm->mem_size), vm->mem_size, &entry, err, sizeof(err))) {
+		tap_not_ok(tap, tap_case(m, name, sizeof(name), "run"), err);
+		vm_destroy(vm);
+		return;
+	}
+	write_info(vm, features);
+	entry.ip = img->elf.entry;
+	entry.arg0 = ANVIL_GUEST_INFO;
+	entry.mem_size = vm->mem_size;
+	if (be->vcpu_setup(&vm->vcpu, &entry) || !vcpu_state_transition(&vm->vcpu.state, VCPU_READY)) {
+		tap_not_ok(tap, tap_case(m, name, sizeof(name), "run"), "could not set up the vCPU");
+		vm_destroy(vm);
+		return;
+	}
+
+	uint64_t ms = m->timeout_ms ? m->timeout_ms : (uint64_t)opt->timeout_s * 1000u;
+	struct catch_frame cf;
+	struct run_arg arg = { vm };
+	arch_irq_enable();
+	clock_set_deadline_ms(ms);
+	int r = catch_run(&cf, true, run_body, &arg);
+	clock_clear_deadline();
+	arch_irq_enable();
+	if (r == CATCH_TIMEOUT)
+		vm_end(vm, VM_OUTCOME_TIMEOUT, "TIMEOUT after %lu ms", (unsigned long)ms);
+	else if (r == CATCH_FAULT)
+		vm_end(vm, VM_OUTCOME_HV_ERROR, "hypervisor %s at ip 0x%lx while running the payload (address 0x%lx)",
+		       arch_fault_name(cf.fault.vector), (unsigned long)cf.fault.ip, (unsigned long)cf.fault.addr);
+	if (be->report_final)
+		be->report_final(&vm->vcpu);
+	judge(vm, m);
+	vm_destroy(vm);
+}
+
+unsigned payload_run_all(struct tap_writer *tap, const struct anvil_options *opt)
+{
+	unsigned failed_before = tap->failed;
+	uint64_t features = 0;
+	char why[160];
+	const struct vmm_backend *be = NULL;
+	bool probed = false;
+
+	for (uint64_t i = 0; i < anvil_payload_count; i++) {
+		const struct payload_blob *b = &anvil_payload_table[i];
+		struct payload_image img;
+		char err[160], name[NAME_MAX_LEN];
+		if (payload_image_parse(b->data, (size_t)b->size, ARCH_GUEST_ELF_MACHINE, ARCH_GUEST_ARCH_NAME, &img,
+					err, sizeof(err))) {
+			snprintf(name, sizeof(name), "payload%lu/image", (unsigned long)i);
+			tap_not_ok(tap, name, err);
+			continue;
+		}
+		const struct anvil_manifest *m = &img.manifest;
+		if (!selected(opt, m->name))
+			continue;
+		if ((m->flags & ANVIL_MANIFEST_BENCH) && !opt->bench)
+			continue;
+		if (!probed) {
+			be = vmm_backend(&features, why, sizeof(why));
+			probed = true;
+			klog(LOG_INFO, "vmm: %s%s%s", be ? be->name : "no backend", be ? "" : ": ", be ? "" : why);
+		}
+		uint64_t missing = m->features & ~features;
+		if (!be || missing) {
+			char need[96];
+			manifest_feature_names(missing ? missing : m->features, need, sizeof(need));
+			snprintf(err, sizeof(err), "needs %s (%s)", need, be ? "not offered by this CPU" : why);
+			tap_skip(tap, tap_case(m, name, sizeof(name), "run"), err);
+			continue;
+		}
+		klog(LOG_INFO, "payload %s: %u KiB, %s backend", m->name, m->mem_kib, be->name);
+		run_payload(&img, b, be, features, tap, opt);
+	}
+	return tap->failed - failed_before;
+}

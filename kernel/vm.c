@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* VM objects: backend choice, guest memory, guest-memory access, outcomes. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <anvil/console.h>
+#include <anvil/memory.h>
+#include <anvil/tap.h>
+#include <anvil/vm.h>
+#include <arch/vmm.h>
+
+#define PAGE_SIZE 4096u
+#define LARGE_PAGE_PAGES 512u /* 2 MiB in 4 KiB pages: lets the backend use large nested pages */
+
+const struct vmm_backend *vmm_backend(uint64_t *features, char *why, size_t why_len)
+{
+	static const struct vmm_backend *chosen;
+	static uint64_t chosen_features;
+	static bool probed;
+	static char chosen_why[160];
+
+	if (!probed) {
+		probed = true;
+		chosen_why[0] = 0;
+		for (unsigned i = 0; i < arch_vmm_backend_count && !chosen; i++) {
+			const struct vmm_backend *be = arch_vmm_backends[i];
+			char w[120] = "";
+			uint64_t f = be->probe(w, sizeof(w));
+			if (!f) {
+				size_t used = strlen(chosen_why);
+				snprintf(chosen_why + used, sizeof(chosen_why) - used, "%s%s: %s",
+					 used ? "; " : "", be->name, w);
+				continue;
+			}
+			if (be->enable(w, sizeof(w))) {
+				size_t used = strlen(chosen_why);
+				snprintf(chosen_why + used, sizeof(chosen_why) - used, "%s%s: %s",
+					 used ? "; " : "", be->name, w);
+				continue;
+			}
+			chosen = be;
+			chosen_features = f;
+		}
+		if (!arch_vmm_backend_count)
+			snprintf(chosen_why, sizeof(chosen_why), "no virtualization backend for this arch");
+	}
+	*features = chosen_features;
+	if (why && why_len)
+		snprintf(why, why_len, "%s", chosen_why);
+	return chosen;
+}
+
+static uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+
+int vm_create(struct vm *vm, const struct vmm_backend *be, const char *name, uint64_t mem_size,
+	      char *err, size_t err_len)
+{
+	memset(vm, 0, sizeof(*vm));
+	snprintf(vm->name, sizeof(vm->name), "%s", name);
+	vm->be = be;
+	vm->vcpu.vm = vm;
+	vm->vcpu.state = VCPU_CREATED;
+	vm->test_msr = ANVIL_TEST_MSR_INIT;
+	memslot_init(&vm->mem);
+
+	size_t pages = (size_t)(round_up(mem_size, PAGE_SIZE) / PAGE_SIZE);
+	uint64_t hpa = pmm_alloc_contig(&kernel_pmm, pages, LARGE_PAGE_PAGES);
+	if (!hpa)
+		hpa = pmm_alloc_contig(&kernel_pmm, pages, 1);
+	if (!hpa) {
+		snprintf(err, err_len, "no %lu KiB of contiguous host memory for guest RAM",
+			 (unsigned long)(mem_size >> 10));
+		return -1;
+	}
+	vm->mem_hpa = hpa;
+	vm->mem_size = (uint64_t)pages * PAGE_SIZE;
+	memset((void *)(uintptr_t)hpa, 0, vm->mem_size);
+
+	struct memslot ram = { .gpa = 0, .size = vm->mem_size, .hpa = hpa, .id = 0 };
+	if (memslot_add(&vm->mem, &ram, err, err_len))
+		goto fail_mem;
+	/* The hypervisor's own image and heap must never back guest memory. */
+	uintptr_t hs, he;
+	heap_bounds(&hs, &he);
+	if (memslot_backs_host_range(&vm->mem, kernel_image_start(), kernel_image_end() - kernel_image_start()) ||
+	    memslot_backs_host_range(&vm->mem, hs, he - hs)) {
+		snprintf(err, err_len, "guest RAM at host 0x%lx overlaps the hypervisor", (unsigned long)hpa);
+		goto fail_mem;
+	}
+	if (be->vm_create(vm)) {
+		snprintf(err, err_len, "%s: could not create the VM", be->name);
+		goto fail_mem;
+	}
+	if (be->map(vm, 0, hpa, vm->mem_size, ANVIL_ACCESS_R | ANVIL_ACCESS_W | ANVIL_ACCESS_X)) {
+		snprintf(err, err_len, "%s: could not map guest RAM", be->name);
+		be->vm_destroy(vm);
+		goto fail_mem;
+	}
+	return 0;
+fail_mem:
+	pmm_free_contig(&kernel_pmm, hpa, pages);
+	vm->mem_hpa = 0;
+	return -1;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (vm->be && vm->be_vm)
+		vm->be->vm_destroy(vm);
+	if (vm->mem_hpa)
+		pmm_free_contig(&kernel_pmm, vm->mem_hpa, (size_t)(vm->mem_size / PAGE_SIZE));
+	vm->mem_hpa = 0;
+}
+
+void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	uint64_t hpa;
+	if (!memslot_translate(&vm->mem, gpa, len, &hpa))
+		return NULL;
+	return (void *)(uintptr_t)hpa; /* guest RAM is in the hypervisor's identity map */
+}
+
+static bool copy_gva(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool to_guest)
+{
+	uint8_t *b = buf;
+	while (len) {
+		size_t chunk = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
+		uint64_t gpa;
+		if (!v->vm->be->gva_to_gpa(v, gva, &gpa))
+			return false;
+		uint8_t *p = vm_gpa_ptr(v->vm, gpa, chunk);
+		if (!p)
+			return false;
+		if (to_guest)
+			memcpy(p, b, chunk);
+		else
+			memcpy(b, p, chunk);
+		b += chunk;
+		gva += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+bool vm_read_gva(struct vcpu *v, uint64_t gva, void *buf, size_t len)
+{
+	return copy_gva(v, gva, buf, len, false);
+}
+
+bool vm_write_gva(struct vcpu *v, uint64_t gva, const void *buf, size_t len)
+{
+	return copy_gva(v, gva, (void *)buf, len, true);
+}
+
+void vm_end(struct vm *vm, enum vm_outcome o, const char *fmt, ...)
+{
+	if (vm->outcome != VM_OUTCOME_RUNNING)
+		return;
+	vm->outcome = o;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
+	va_end(ap);
+}
+
+void vm_report(struct vm *vm, bool ok, const char *case_name, const char *detail)
+{
+	char name[TAP_NAME_MAX];
+	snprintf(name, sizeof(name), "%s/%s", vm->name, case_name);
+	vm->cases++;
+	if (ok) {
+		tap_ok(vm->tap, name);
+		if (detail && *detail)
+			klog(LOG_DEBUG, "%s: %s", name, detail);
+	} else {
+		vm->cases_failed++;
+		tap_not_ok(vm->tap, name, detail && *detail ? detail : "the guest reported a failure");
+	}
+}
+
+void vm_report_skip(struct vm *vm, const char *case_name, const char *reason)
+{
+	char name[TAP_NAME_MAX];
+	snprintf(name, sizeof(name), "%s/%s", vm->name, case_name);
+	tap_skip(vm->tap, name, reason);
+}
+
+const char *vm_outcome_name(enum vm_outcome o)
+{
+	static const char *const names[] = {
+		[VM_OUTCOME_RUNNING] = "still running",
+		[VM_OUTCOME_FINISHED] = "finished",
+		[VM_OUTCOME_TRIPLE_FAULT] = "triple fault",
+		[VM_OUTCOME_TIMEOUT] = "timeout",
+		[VM_OUTCOME_BAD_MEMORY] = "bad memory access",
+		[VM_OUTCOME_BAD_HYPERCALL] = "bad hypercall",
+		[VM_OUTCOME_GUEST_ERROR] = "guest error",
+		[VM_OUTCOME_HV_ERROR] = "hypervisor error",
+	};
+	return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "invalid";
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run loop: enter the guest, get one arch-neutral exit record back,
+ * count it, dispatch it through the handler table, and go round again until
+ * a handler ends the payload. Every state change of the vCPU is checked.
+ */
+#include <anvil/console.h>
+#include <anvil/hypercall.h>
+#include <anvil/panic.h>
+#include <anvil/vm.h>
+#include <arch/cpu.h>
+#include <arch/vmm.h>
+
+/* 0: resume the guest; -1: the payload ends (vm_end() said why). */
+typedef int (*vm_exit_handler)(struct vcpu *v, struct vm_exit *e);
+
+static void set_state(struct vcpu *v, enum vcpu_state to)
+{
+	enum vcpu_state from = v->state;
+	if (!vcpu_state_transition(&v->state, to))
+		panic("vcpu of %s: illegal state change %s -> %s", v->vm->name, vcpu_state_name(from),
+		      vcpu_state_name(to));
+}
+
+static int exit_halt(struct vcpu *v, struct vm_exit *e)
+{
+	/* No virtual timer yet: a HLT is counted and the guest goes on. */
+	return v->vm->be->skip_instruction(v, e) ? (vm_end(v->vm, VM_OUTCOME_HV_ERROR,
+				"could not skip HLT at 0x%lx", (unsigned long)e->ip), -1) : 0;
+}
+
+static const char *access_name(uint32_t a)
+{
+	return a & ANVIL_ACCESS_X ? "execute" : a & ANVIL_ACCESS_W ? "write" : "read";
+}
+
+static int exit_mem_fault(struct vcpu *v, struct vm_exit *e)
+{
+	struct vm *vm = v->vm;
+	vm->fault_count++;
+	vm->last_fault = (struct anvil_fault){
+		.kind = e->u.mem.present ? ANVIL_FAULT_PERMISSION : ANVIL_FAULT_NOT_MAPPED,
+		.access = e->u.mem.access,
+		.gpa = e->u.mem.gpa,
+		.ip = e->ip,
+		.count = vm->fault_count,
+	};
+	if (vm->fault_expected) {
+		vm->fault_expected = false;
+		vm->be->set_ip(v, vm->fault_recovery_ip);
+		return 0;
+	}
+	vm_end(vm, VM_OUTCOME_BAD_MEMORY, "guest %s of guest-physical 0x%lx at ip 0x%lx: %s%s", access_name(e->u.mem.access),
+	       (unsigned long)e->u.mem.gpa, (unsigned long)e->ip,
+	       e->u.mem.present ? "access not allowed" : "outside guest memory",
+	       e->u.mem.in_walk ? " (during the guest's page-table walk)" : "");
+	return -1;
+}
+
+static int exit_resume(struct vcpu *v, struct vm_exit *e)
+{
+	(void)v;
+	(void)e;
+	/* A host interrupt or NMI: it is taken as soon as the loop enables interrupts. */
+	return 0;
+}
+
+static int exit_shutdown(struct vcpu *v, struct vm_exit *e)
+{
+	vm_end(v->vm, VM_OUTCOME_TRIPLE_FAULT, "guest triple fault (%s) near ip 0x%lx", e->raw_name,
+	       (unsigned long)e->ip);
+	return -1;
+}
+
+static int exit_exception(struct vcpu *v, struct vm_exit *e)
+{
+	vm_end(v->vm, VM_OUTCOME_GUEST_ERROR, "guest exception vector %u (error code 0x%x) at ip 0x%lx",
+	       e->u.exc.vector, e->u.exc.error_code, (unsigned long)e->ip);
+	return -1;
+}
+
+static int exit_virt_insn(struct vcpu *v, struct vm_exit *e)
+{
+	/* No nested virtualization yet: the instruction does not exist for the guest. */
+	klog(LOG_DEBUG, "%s: guest ran %s at 0x%lx: #UD", v->vm->name, e->u.virt.insn, (unsigned long)e->ip);
+	if (v->vm->be->inject(v, 6 /* #UD */, 0, 0)) {
+		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "could not inject #UD for %s", e->u.virt.insn);
+		return -1;
+	}
+	return 0;
+}
+
+static int exit_failed_entry(struct vcpu *v, struct vm_exit *e)
+{
+	vm_end(v->vm, VM_OUTCOME_HV_ERROR, "the CPU refused the guest state (%s, code 0x%lx)", e->raw_name,
+	       (unsigned long)e->raw_code);
+	return -1;
+}
+
+static int exit_unknown(struct vcpu *v, struct vm_exit *e)
+{
+	vm_end(v->vm, VM_OUTCOME_GUEST_ERROR, "unexpected exit %s (code 0x%lx) at ip 0x%lx", e->raw_name,
+	       (unsigned long)e->raw_code, (unsigned long)e->ip);
+	return -1;
+}
+
+static const vm_exit_handler exit_handlers[ANVIL_EXIT_KIND_COUNT] = {
+	[ANVIL_EXIT_HYPERCALL] = hypercall_exit,
+	[ANVIL_EXIT_CPUID] = arch_exit_cpuid,
+	[ANVIL_EXIT_MSR_READ] = arch_exit_msr,
+	[ANVIL_EXIT_MSR_WRITE] = arch_exit_msr,
+	[ANVIL_EXIT_IO] = arch_exit_io,
+	[ANVIL_EXIT_HLT] = exit_halt,
+	[ANVIL_EXIT_MEM_FAULT] = exit_mem_fault,
+	[ANVIL_EXIT_INTR] = exit_resume,
+	[ANVIL_EXIT_NMI] = exit_resume,
+	[ANVIL_EXIT_SHUTDOWN] = exit_shutdown,
+	[ANVIL_EXIT_EXCEPTION] = exit_exception,
+	[ANVIL_EXIT_VIRT_INSN] = exit_virt_insn,
+	[ANVIL_EXIT_FAILED_ENTRY] = exit_failed_entry,
+	[ANVIL_EXIT_UNKNOWN] = exit_unknown,
+};
+
+void vm_run(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	while (vm->outcome == VM_OUTCOME_RUNNING) {
+		struct vm_exit e = { .kind = ANVIL_EXIT_UNKNOWN, .raw_name = "none" };
+		set_state(v, VCPU_RUNNING);
+		int r = vm->be->vcpu_run(v, &e);
+		set_state(v, VCPU_EXITED);
+		/* Host interrupts that arrived while the guest ran are taken here. */
+		arch_irq_enable();
+		if (r) {
+			vm_end(vm, VM_OUTCOME_HV_ERROR, "%s could not enter the guest", vm->be->name);
+			break;
+		}
+		if ((unsigned)e.kind >= ANVIL_EXIT_KIND_COUNT) {
+			vm_end(vm, VM_OUTCOME_HV_ERROR, "backend returned exit kind %u", (unsigned)e.kind);
+			break;
+		}
+		vm->exit_counts[e.kind]++;
+		if (exit_handlers[e.kind](v, &e))
+			break;
+		if (vm->outcome != VM_OUTCOME_RUNNING)
+			break;
+		set_state(v, VCPU_READY);
+	}
+	set_state(v, VCPU_STOPPED);
+}
