@@ -106,6 +106,8 @@ enum anvil_svm_test {
 	ANVIL_SVM_TEST_AUDIT_COUNT = 3,   /* rax = VMRUNs audited so far for this payload */
 	ANVIL_SVM_TEST_INTERCEPT_MSR = 4, /* a1 = msr, a2 = 1 read|2 write bits to set, 0 clear */
 	ANVIL_SVM_TEST_INTERCEPT_IO = 5,  /* a1 = port, a2 = 1 intercept / 0 pass through */
+	ANVIL_SVM_TEST_NPT_PAGE_SIZE = 6, /* a1 = gpa: rax = size of the nested page mapping it
+	                                     (4096 or 2097152), 0 if unmapped */
 };
 
 /* Hypervisor-emulated test devices, for intercept tests. */
