@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svm_basic: the guest runs, hypercalls round-trip and count, registers
+ * survive exits, CPUID shows the Anvil policy, the info page is right.
+ */
+#include <string.h>
+
+#include <guest/guest.h>
+
+ANVIL_MANIFEST(.name = "svm_basic", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+	       .mem_kib = 4096, .timeout_ms = 10000);
+
+#define ROUNDTRIP_CALLS 8
+#define CPUID_CALLS 5
+
+#define CPUID1_ECX_VMX (1u << 5)
+#define CPUID1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_EXT_ECX_SVM (1u << 2)
+#define CPUID_SVM_FEATURES 0x8000000au
+
+/* Layout shared with regs.S. */
+struct regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+_Static_assert(sizeof(struct regs) == 15 * 8, "regs.S stores 15 registers");
+
+void regs_vmmcall(const struct regs *in, struct regs *out);
+void regs_cpuid(const struct regs *in, struct regs *out);
+
+static const char *const reg_names[15] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+/* Distinct, all bits exercised: 0x1111.. * k with a rotating low byte. */
+static void regs_fill(struct regs *r)
+{
+	uint64_t *v = (uint64_t *)r;
+
+	for (unsigned i = 0; i < 15; i++)
+		v[i] = 0x1111111111111111ull * (i + 1) ^ (0xa5ull << (i % 8 * 8));
+}
+
+/* Index of the first register in [from, 15) that differs, or -1. */
+static int regs_first_diff(const struct regs *a, const struct regs *b, unsigned from)
+{
+	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+
+	for (unsigned i = from; i < 15; i++) {
+		if (x[i] != y[i])
+			return (int)i;
+	}
+	return -1;
+}
+
+static void check_vmmcall_roundtrip(void)
+{
+	uint64_t prev = exit_count(ANVIL_EXIT_HYPERCALL), now, first = prev;
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < ROUNDTRIP_CALLS; i++) {
+		now = exit_count(ANVIL_EXIT_HYPERCALL);
+		bad += now - prev != 1;
+		prev = now;
+	}
+	/* A call of another number counts as one hypercall too. */
+	exit_count(ANVIL_EXIT_CPUID);
+	now = exit_count(ANVIL_EXIT_HYPERCALL);
+	bad += now - prev != 2;
+	reportf(bad == 0 && first > 0, "vmmcall_roundtrip",
+		"%u of %u steps off; count went %llu -> %llu", bad, ROUNDTRIP_CALLS + 1,
+		(unsigned long long)first, (unsigned long long)now);
+}
+
+static void check_registers_vmmcall(void)
+{
+	struct regs in, out;
+	int diff;
+
+	regs_fill(&in);
+	in.rax = ANVIL_HC_EXIT_COUNT;
+	in.rdi = ANVIL_EXIT_IO; /* a0 must name an exit kind */
+	regs_vmmcall(&in, &out);
+	diff = regs_first_diff(&in, &out, 1);
+	if (diff >= 0) {
+		reportf(false, "registers_preserved", "%s was %#llx, now %#llx", reg_names[diff],
+			(unsigned long long)((uint64_t *)&in)[diff],
+			(unsigned long long)((uint64_t *)&out)[diff]);
+		return;
+	}
+	/* rax is the result: no IO exits happened in between. */
+	uint64_t io = exit_count(ANVIL_EXIT_IO);
+
+	reportf(out.rax == io, "registers_preserved", "rax %llu, IO exit count %llu",
+		(unsigned long long)out.rax, (unsigned long long)io);
+}
+
+static void check_registers_cpuid(void)
+{
+	struct regs in, out;
+	struct cpuid_result ref = cpuid(0, 0);
+	int diff;
+
+	regs_fill(&in);
+	in.rax = 0;
+	in.rcx = 0;
+	regs_cpuid(&in, &out);
+	diff = regs_first_diff(&in, &out, 4); /* rsi onwards: CPUID writes only rax..rdx */
+	if (diff >= 0) {
+		reportf(false, "registers_preserved_cpuid", "%s was %#llx, now %#llx",
+			reg_names[diff], (unsigned long long)((uint64_t *)&in)[diff],
+			(unsigned long long)((uint64_t *)&out)[diff]);
+		return;
+	}
+	/* The outputs are zero-extended 32-bit values, like leaf 0 asked directly. */
+	reportf(out.rax == ref.eax && out.rbx == ref.ebx && out.rcx == ref.ecx &&
+			out.rdx == ref.edx,
+		"registers_preserved_cpuid", "leaf 0 gave %#llx %#llx %#llx %#llx",
+		(unsigned long long)out.rax, (unsigned long long)out.rbx,
+		(unsigned long long)out.rcx, (unsigned long long)out.rdx);
+}
+
+static void check_cpuid_policy(void)
+{
+	struct cpuid_result l1 = cpuid(1, 0);
+	struct cpuid_result base = cpuid(ANVIL_CPUID_BASE, 0);
+	struct cpuid_result info = cpuid(ANVIL_CPUID_INFO, 0);
+	struct cpuid_result ext = cpuid(0x80000000u, 0);
+	struct cpuid_result ext1 = cpuid(0x80000001u, 0);
+	struct cpuid_result svm = cpuid(CPUID_SVM_FEATURES, 0);
+	bool has_ext1 = ext.eax >= 0x80000001u;
+	bool has_svm_leaf = ext.eax >= CPUID_SVM_FEATURES;
+
+	reportf(l1.ecx & CPUID1_ECX_HYPERVISOR, "cpuid_hypervisor_bit", "leaf 1 ecx %#x", l1.ecx);
+	reportf(base.ebx == ANVIL_CPUID_SIG_EBX && base.ecx == ANVIL_CPUID_SIG_ECX &&
+			base.edx == ANVIL_CPUID_SIG_EDX && base.eax >= ANVIL_CPUID_INFO &&
+			info.eax == ANVIL_ABI_VERSION,
+		"cpuid_vendor_leaf", "0x40000000: %#x %#x %#x %#x; 0x40000001 eax %u", base.eax,
+		base.ebx, base.ecx, base.edx, info.eax);
+	reportf(!(l1.ecx & CPUID1_ECX_VMX) && (!has_ext1 || !(ext1.ecx & CPUID_EXT_ECX_SVM)) &&
+			(!has_svm_leaf || (svm.eax | svm.ebx | svm.ecx | svm.edx) == 0),
+		"cpuid_hides_svm",
+		"leaf 1 ecx %#x, max ext leaf %#x, 0x80000001 ecx %#x, 0x8000000a %#x %#x %#x %#x",
+		l1.ecx, ext.eax, ext1.ecx, svm.eax, svm.ebx, svm.ecx, svm.edx);
+}
+
+static void check_cpuid_exit_counted(void)
+{
+	uint64_t c0 = exit_count(ANVIL_EXIT_CPUID);
+	uint64_t h0 = exit_count(ANVIL_EXIT_HYPERCALL);
+
+	for (unsigned i = 0; i < CPUID_CALLS; i++)
+		cpuid(0, 0);
+	uint64_t h1 = exit_count(ANVIL_EXIT_HYPERCALL);
+	uint64_t c1 = exit_count(ANVIL_EXIT_CPUID);
+
+	/* Between h0 and h1 only CPUIDs ran; between c0 and c1, also 2 hypercalls. */
+	reportf(c1 - c0 == CPUID_CALLS && h1 - h0 == 1, "cpuid_exit_counted",
+		"%u CPUIDs: CPUID exits +%llu, hypercall exits +%llu", CPUID_CALLS,
+		(unsigned long long)(c1 - c0), (unsigned long long)(h1 - h0));
+}
+
+static void check_info_page(const struct anvil_guest_info *info)
+{
+	bool svm = strncmp(info->backend, "svm", sizeof(info->backend)) == 0;
+	uint64_t want = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT;
+
+	reportf((uint64_t)(uintptr_t)info == ANVIL_GUEST_INFO &&
+			info->magic == ANVIL_GUEST_INFO_MAGIC &&
+			info->abi_version == ANVIL_ABI_VERSION &&
+			info->mem_kib == guest_manifest.mem_kib && svm &&
+			(info->features & want) == want,
+		"info_page",
+		"at %p: magic %#llx abi %u mem_kib %u (manifest %u) backend \"%.16s\" features %#llx",
+		(const void *)info, (unsigned long long)info->magic, info->abi_version,
+		info->mem_kib, guest_manifest.mem_kib, info->backend,
+		(unsigned long long)info->features);
+	reportf(guest_initial_rsp == (uint64_t)guest_manifest.mem_kib * 1024, "initial_stack",
+		"rsp at entry %#llx, top of guest memory %#llx",
+		(unsigned long long)guest_initial_rsp,
+		(unsigned long long)guest_manifest.mem_kib * 1024);
+}
+
+int guest_main(const struct anvil_guest_info *info)
+{
+	check_info_page(info);
+	check_vmmcall_roundtrip();
+	check_registers_vmmcall();
+	check_registers_cpuid();
+	check_cpuid_policy();
+	check_cpuid_exit_counted();
+	return 0;
+}
