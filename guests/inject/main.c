@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * inject: events the hypervisor injects (exceptions with and without error
+ * codes, an external interrupt) arrive at the guest's IDT with the right
+ * vector, error code and return address; and the guest's own exceptions
+ * reach its IDT untouched.
+ */
+#include <guest/guest.h>
+
+ANVIL_MANIFEST(.name = "inject", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT, .mem_kib = 4096,
+	       .timeout_ms = 10000);
+
+#define EXTERNAL_VECTOR 0x40
+#define GP_ERROR_CODE 0x1234u
+#define PF_ERROR_CODE 0x6u /* write, user: any value the CPU could push */
+#define X86_VEC_BP 3
+
+/* What the recording handler saw last. */
+static volatile struct {
+	unsigned count;
+	uint64_t vector, error_code, rip, rsp, rflags;
+} seen;
+
+static void record(struct guest_frame *f)
+{
+	seen.count++;
+	seen.vector = f->vector;
+	seen.error_code = f->error_code;
+	seen.rip = f->rip;
+	seen.rsp = f->rsp;
+	seen.rflags = f->rflags;
+}
+
+static void seen_reset(void)
+{
+	seen.count = 0;
+	seen.vector = seen.error_code = seen.rip = seen.rsp = seen.rflags = ~0ull;
+}
+
+/* Inject, let the handler record it; true if it ran exactly once with these values. */
+static bool inject_and_check(struct checks *c, uint8_t vector, uint32_t error_code,
+			     uint32_t flags, uint64_t want_error_code)
+{
+	guest_handler_fn old = guest_set_handler(vector, record);
+
+	seen_reset();
+	inject(vector, error_code, flags);
+	guest_set_handler(vector, old);
+	return check(c, seen.count == 1 && seen.vector == vector &&
+				seen.error_code == want_error_code,
+		     "inject vector %u error code %#x flags %#x: handler ran %u times, saw "
+		     "vector %llu error code %#llx",
+		     vector, error_code, flags, seen.count, (unsigned long long)seen.vector,
+		     (unsigned long long)seen.error_code);
+}
+
+static void check_exception_no_error(void)
+{
+	struct checks c = { 0 };
+
+	inject_and_check(&c, X86_VEC_UD, 0, 0, 0);
+	checks_report(&c, "exception_no_error");
+}
+
+static void check_exception_error_code(void)
+{
+	struct checks c = { 0 };
+
+	inject_and_check(&c, X86_VEC_GP, GP_ERROR_CODE, ANVIL_INJECT_ERROR_CODE, GP_ERROR_CODE);
+	inject_and_check(&c, X86_VEC_PF, PF_ERROR_CODE, ANVIL_INJECT_ERROR_CODE, PF_ERROR_CODE);
+	checks_report(&c, "exception_error_code");
+}
+
+static void check_external_interrupt(void)
+{
+	struct checks c = { 0 };
+	guest_handler_fn old = guest_set_handler(EXTERNAL_VECTOR, record);
+
+	seen_reset();
+	sti();
+	/* Leave the STI shadow before the VMMCALL, so the injection does not
+	 * depend on how the hypervisor treats the shadow. */
+	__asm__ volatile("nop");
+	inject(EXTERNAL_VECTOR, 0, ANVIL_INJECT_EXTERNAL);
+	cli();
+	guest_set_handler(EXTERNAL_VECTOR, old);
+	check(&c, seen.count == 1 && seen.vector == EXTERNAL_VECTOR && seen.error_code == 0,
+	      "handler ran %u times, saw vector %llu error code %#llx", seen.count,
+	      (unsigned long long)seen.vector, (unsigned long long)seen.error_code);
+	check(&c, seen.count == 0 || (seen.rflags & X86_RFLAGS_IF),
+	      "interrupted rflags %#llx has IF clear", (unsigned long long)seen.rflags);
+	checks_report(&c, "external_interrupt");
+}
+
+/* The handler's frame shows the instruction after the VMMCALL and the stack
+ * pointer the VMMCALL ran with. */
+static void check_injected_rip(void)
+{
+	struct checks c = { 0 };
+	guest_handler_fn old = guest_set_handler(X86_VEC_UD, record);
+	uint64_t ret, after, rsp;
+
+	seen_reset();
+	__asm__ volatile("movq %%rsp, %2\n\t"
+			 "vmmcall\n"
+			 "1:\tleaq 1b(%%rip), %1"
+			 : "=a"(ret), "=&r"(after), "=&r"(rsp)
+			 : "a"((uint64_t)ANVIL_HC_INJECT), "D"((uint64_t)X86_VEC_UD), "S"(0ull),
+			   "d"(0ull), "c"(0ull)
+			 : "memory");
+	(void)ret;
+	guest_set_handler(X86_VEC_UD, old);
+	if (check(&c, seen.count == 1, "handler ran %u times", seen.count)) {
+		check(&c, seen.rip == after, "frame rip %#llx, the instruction after VMMCALL is at %#llx",
+		      (unsigned long long)seen.rip, (unsigned long long)after);
+		check(&c, seen.rsp == rsp, "frame rsp %#llx, VMMCALL ran with rsp %#llx",
+		      (unsigned long long)seen.rsp, (unsigned long long)rsp);
+	}
+	checks_report(&c, "injected_rip");
+}
+
+/* A fault (#UD) reports the faulting instruction, a trap (#BP) the next one. */
+void raise_ud(void);
+void raise_bp(void);
+__asm__(".text\n"
+	".globl raise_ud\n.type raise_ud, @function\nraise_ud:\n\tud2\n\tret\n"
+	".globl raise_bp\n.type raise_bp, @function\nraise_bp:\n\tint3\n\tret\n");
+
+static void call_fn(void *fn)
+{
+	((void (*)(void))fn)();
+}
+
+static void check_native_exceptions(void)
+{
+	struct checks c = { 0 };
+	struct guest_trap trap;
+	uint64_t ud = (uint64_t)(uintptr_t)raise_ud, bp = (uint64_t)(uintptr_t)raise_bp;
+
+	if (check(&c, guest_try(call_fn, (void *)raise_ud, &trap), "ud2 raised nothing"))
+		check(&c, trap.vector == X86_VEC_UD && trap.rip == ud,
+		      "ud2 at %#llx: vector %llu at rip %#llx", (unsigned long long)ud,
+		      (unsigned long long)trap.vector, (unsigned long long)trap.rip);
+	if (check(&c, guest_try(call_fn, (void *)raise_bp, &trap), "int3 raised nothing"))
+		check(&c, trap.vector == X86_VEC_BP && trap.rip == bp + 1,
+		      "int3 at %#llx: vector %llu at rip %#llx", (unsigned long long)bp,
+		      (unsigned long long)trap.vector, (unsigned long long)trap.rip);
+	checks_report(&c, "native_exceptions");
+}
+
+int guest_main(const struct anvil_guest_info *info)
+{
+	(void)info;
+	check_native_exceptions();
+	check_exception_no_error();
+	check_exception_error_code();
+	check_external_interrupt();
+	check_injected_rip();
+	return 0;
+}
