@@ -8,7 +8,8 @@
 # Targets: `make guests` builds the ELFs and GUEST_BLOB_OBJ.
 
 # Run order. A payload not listed here is not built.
-GUEST_PAYLOADS := svm_basic svm_intercepts npt inject
+GUEST_PAYLOADS := svm_basic svm_intercepts npt inject clean_bits \
+	containment_triple containment_spin containment_oob containment_badptr
 
 GUEST_DIR  := $(ARCHBUILD)/guests
 GUEST_OBJ  := $(GUEST_DIR)/obj

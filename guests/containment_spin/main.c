@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * containment_spin: the guest spins with interrupts off and never makes a
+ * hypercall; the hypervisor must stop it at the manifest's timeout.
+ */
+#include <guest/guest.h>
+
+ANVIL_MANIFEST(.name = "containment_spin", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+	       .mem_kib = 1024, .timeout_ms = 1000, .expect = ANVIL_EXPECT_TIMEOUT);
+
+int guest_main(const struct anvil_guest_info *info)
+{
+	(void)info;
+	__asm__ volatile("cli\n1:\tjmp 1b" : : : "memory");
+	__builtin_unreachable();
+}
