@@ -102,8 +102,10 @@ enum anvil_svm_test {
 	                                     or -1 if the group has no field this backend uses */
 	ANVIL_SVM_TEST_AUDIT_SELFTEST = 2,/* the hypervisor changes a1 = clean-bit group's field
 	                                     behind the accessors and runs the auditor on it;
-	                                     rax = 1 if the auditor named it, then restores */
-	ANVIL_SVM_TEST_AUDIT_COUNT = 3,   /* rax = VMRUNs audited so far for this payload */
+	                                     rax = 1 if the auditor named it, then restores;
+	                                     -1 if the auditor is off (audit=0) */
+	ANVIL_SVM_TEST_AUDIT_COUNT = 3,   /* rax = VMRUNs audited so far for this payload;
+	                                     -1 if the auditor is off (audit=0) */
 	ANVIL_SVM_TEST_INTERCEPT_MSR = 4, /* a1 = msr, a2 = 1 read|2 write bits to set, 0 clear */
 	ANVIL_SVM_TEST_INTERCEPT_IO = 5,  /* a1 = port, a2 = 1 intercept / 0 pass through */
 	ANVIL_SVM_TEST_NPT_PAGE_SIZE = 6, /* a1 = gpa: rax = size of the nested page mapping it
