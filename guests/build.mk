@@ -1,7 +1,8 @@
 # Guest payloads: each guests/<name>/*.c (and *.S) plus the guest library
 # (guests/lib) and newlib's libc, linked with linker/$(ARCH)-guest.ld into
-# $(ARCHBUILD)/guests/<name>.elf; then every ELF is embedded into the kernel
-# by one generated assembly file, in the run order below.
+# $(ARCHBUILD)/guests/<name>.elf; then every ELF, without its debug sections
+# ($(ARCHBUILD)/guests/embed/<name>.elf), is embedded into the kernel by one
+# generated assembly file, in the run order below.
 #
 # Exported for kernel/build.mk:
 #   GUEST_BLOB_OBJ  object defining anvil_payload_table[] and anvil_payload_count
@@ -9,7 +10,8 @@
 
 # Run order. A payload not listed here is not built.
 GUEST_PAYLOADS := svm_basic svm_intercepts npt inject clean_bits \
-	containment_triple containment_spin containment_oob containment_badptr
+	containment_triple containment_spin containment_oob containment_badptr \
+	bench_vmexit
 
 GUEST_DIR  := $(ARCHBUILD)/guests
 GUEST_OBJ  := $(GUEST_DIR)/obj
@@ -18,6 +20,7 @@ GUEST_LIB  := $(GUEST_DIR)/libguest.a
 GUEST_BLOB_S   := $(GUEST_DIR)/payloads.S
 GUEST_BLOB_OBJ := $(GUEST_DIR)/payloads.o
 GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PAYLOADS))
+GUEST_EMBED_ELFS := $(patsubst %,$(GUEST_DIR)/embed/%.elf,$(GUEST_PAYLOADS))
 
 GUEST_CFLAGS := -target $(ARCH)-unknown-none-elf -std=gnu11 -O2 -g \
 	-Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
@@ -54,6 +57,12 @@ $(GUEST_DIR)/$(1).elf: $(call guest_objs,$(1)) $(GUEST_LIB) $(GUEST_LDS) $(NEWLI
 endef
 $(foreach p,$(GUEST_PAYLOADS),$(eval $(call guest_elf_rule,$(p))))
 
+# The kernel image carries the payloads without debug info (~5x smaller);
+# symbols stay, for whoever wants to name a guest rip.
+$(GUEST_DIR)/embed/%.elf: $(GUEST_DIR)/%.elf
+	@mkdir -p $(@D)
+	$(OBJCOPY) --strip-debug $< $@
+
 # The table's text depends only on the list (and this file); the object is
 # reassembled whenever an ELF it includes changes.
 $(GUEST_BLOB_S): guests/build.mk
@@ -64,7 +73,7 @@ $(GUEST_BLOB_S): guests/build.mk
 	$(foreach p,$(GUEST_PAYLOADS), \
 		echo '	.balign 16'; \
 		echo 'payload_$(p):'; \
-		echo '	.incbin "$(abspath $(GUEST_DIR)/$(p).elf)"'; \
+		echo '	.incbin "$(abspath $(GUEST_DIR)/embed/$(p).elf)"'; \
 		echo 'payload_$(p)_end:';) \
 	echo ''; \
 	echo '/* struct payload_blob { const uint8_t *data; uint64_t size; } */'; \
@@ -82,10 +91,10 @@ $(GUEST_BLOB_S): guests/build.mk
 	} > $@.tmp
 	mv $@.tmp $@
 
-$(GUEST_BLOB_OBJ): $(GUEST_BLOB_S) $(GUEST_ELFS)
+$(GUEST_BLOB_OBJ): $(GUEST_BLOB_S) $(GUEST_EMBED_ELFS)
 	$(CLANG) -target $(ARCH)-unknown-none-elf -c $< -o $@
 
 .PHONY: guests
-guests: $(GUEST_BLOB_OBJ)
+guests: $(GUEST_ELFS) $(GUEST_BLOB_OBJ)
 
 -include $(GUEST_ALL_OBJS:.o=.d)
