@@ -126,7 +126,7 @@ static void check_tsc_aux_passthrough(void)
 {
 	struct checks c = { 0 };
 	uint64_t r0 = reads(), w0 = writes();
-	uint64_t old = rdmsr(X86_MSR_TSC_AUX);
+	uint64_t old = rdmsr(X86_MSR_TSC_AUX); /* the host's: SVM does not switch TSC_AUX */
 	uint32_t aux;
 
 	wrmsr(X86_MSR_TSC_AUX, TSC_AUX_VALUE_1);
@@ -150,6 +150,7 @@ static void check_tsc_aux_toggle(void)
 	struct checks c = { 0 };
 	struct guest_trap trap;
 	uint64_t v, n0, n1;
+	uint64_t old = rdmsr(X86_MSR_TSC_AUX); /* the host's: SVM does not switch TSC_AUX */
 	bool faulted;
 
 	arch_test(ANVIL_SVM_TEST_INTERCEPT_MSR, X86_MSR_TSC_AUX, MSR_INTERCEPT_READ, 0);
@@ -191,7 +192,7 @@ static void check_tsc_aux_toggle(void)
 
 	arch_test(ANVIL_SVM_TEST_INTERCEPT_MSR, X86_MSR_TSC_AUX, 0, 0);
 	n0 = writes();
-	faulted = try_wrmsr(X86_MSR_TSC_AUX, 0, &trap);
+	faulted = try_wrmsr(X86_MSR_TSC_AUX, old, &trap);
 	n1 = writes();
 	check(&c, !faulted && n1 == n0, "cleared again: WRMSR %s, write exits +%llu",
 	      faulted ? "faulted" : "passed", (unsigned long long)(n1 - n0));
