@@ -80,11 +80,13 @@ $(GUEST_BLOB_S): guests/build.mk
 	echo '	.section .rodata.anvil_payload_table, "a"'; \
 	echo '	.balign 8'; \
 	echo '	.globl anvil_payload_table'; \
+	echo '	.type anvil_payload_table, @object'; \
 	echo 'anvil_payload_table:'; \
 	$(foreach p,$(GUEST_PAYLOADS), \
 		echo '	.quad payload_$(p), payload_$(p)_end - payload_$(p)';) \
 	echo '	.size anvil_payload_table, . - anvil_payload_table'; \
 	echo '	.globl anvil_payload_count'; \
+	echo '	.type anvil_payload_count, @object'; \
 	echo 'anvil_payload_count:'; \
 	echo '	.quad $(words $(GUEST_PAYLOADS))'; \
 	echo '	.size anvil_payload_count, 8'; \
