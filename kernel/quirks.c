@@ -3,12 +3,25 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <anvil/cmdline.h>
 #include <anvil/quirks.h>
 #include <arch/power.h>
 
 static const struct quirk quirks[] = {
 	{ "qemu-tcg-unknown-msr-no-gp", "qemu-tcg",
-	  "QEMU TCG reads 0 from and ignores writes to unimplemented MSRs instead of raising #GP(0)" },
+	  "QEMU TCG reads 0 from and ignores writes to unimplemented MSRs instead of raising #GP(0)", NULL, false },
+	{ "qemu-tcg-ioio-no-address-size", "qemu-tcg",
+	  "QEMU TCG's IOIO intercept leaves the address-size bits (EXITINFO1[9:7]) clear, so string I/O "
+	  "cannot know whether rSI/rDI are 16, 32 or 64 bits wide",
+	  "svm_intercepts/io_string", false },
+	{ "bochs-svm-no-shutdown-exit", "bochs",
+	  "Bochs 2.7 never delivers VMEXIT_SHUTDOWN: a triple-faulting SVM guest resets or stops the whole "
+	  "emulator",
+	  "containment_triple/contained", true },
+	{ "bochs-svm-guest-if0-blocks-intr", "bochs",
+	  "Bochs 2.7 loads the guest's RFLAGS before it marks the CPU as in an SVM guest, so a guest entered "
+	  "with IF=0 masks host interrupts and the INTR intercept never fires",
+	  "containment_spin/contained", true },
 };
 
 const struct quirk *quirk_find(const char *id)
@@ -23,4 +36,13 @@ bool quirk_active(const char *id)
 {
 	const struct quirk *q = quirk_find(id);
 	return q && strcmp(q->emulator, arch_emulator_id()) == 0;
+}
+
+const struct quirk *quirk_for_case(const char *name)
+{
+	for (size_t i = 0; i < sizeof(quirks) / sizeof(quirks[0]); i++)
+		if (quirks[i].cases && glob_match(quirks[i].cases, name) &&
+		    strcmp(quirks[i].emulator, arch_emulator_id()) == 0)
+			return &quirks[i];
+	return NULL;
 }

@@ -6,6 +6,7 @@
 
 #include <anvil/console.h>
 #include <anvil/memory.h>
+#include <anvil/quirks.h>
 #include <anvil/tap.h>
 #include <anvil/vm.h>
 #include <arch/vmm.h>
@@ -171,6 +172,14 @@ void vm_report(struct vm *vm, bool ok, const char *case_name, const char *detail
 	char name[TAP_NAME_MAX];
 	snprintf(name, sizeof(name), "%s/%s", vm->name, case_name);
 	vm->cases++;
+	const struct quirk *q = quirk_for_case(name);
+	if (!ok && q) {
+		klog(LOG_ERROR, "%s failed as quirk %s predicts: %s", name, q->id, detail ? detail : "");
+		tap_todo(vm->tap, name, q->id);
+		return;
+	}
+	if (ok && q)
+		klog(LOG_ERROR, "%s passed although quirk %s applies here", name, q->id);
 	if (ok) {
 		tap_ok(vm->tap, name);
 		if (detail && *detail)

@@ -37,9 +37,15 @@ static const char *access_name(uint32_t a)
 static int exit_mem_fault(struct vcpu *v, struct vm_exit *e)
 {
 	struct vm *vm = v->vm;
+	/*
+	 * Inside a memslot the page exists, so the access was not allowed (a
+	 * no-access page has no present nested entry, but it is still mapped
+	 * guest memory); outside every memslot there is nothing at that address.
+	 */
+	bool in_memory = memslot_find(&vm->mem, e->u.mem.gpa) != NULL;
 	vm->fault_count++;
 	vm->last_fault = (struct anvil_fault){
-		.kind = e->u.mem.present ? ANVIL_FAULT_PERMISSION : ANVIL_FAULT_NOT_MAPPED,
+		.kind = in_memory ? ANVIL_FAULT_PERMISSION : ANVIL_FAULT_NOT_MAPPED,
 		.access = e->u.mem.access,
 		.gpa = e->u.mem.gpa,
 		.ip = e->ip,
@@ -52,7 +58,7 @@ static int exit_mem_fault(struct vcpu *v, struct vm_exit *e)
 	}
 	vm_end(vm, VM_OUTCOME_BAD_MEMORY, "guest %s of guest-physical 0x%lx at ip 0x%lx: %s%s", access_name(e->u.mem.access),
 	       (unsigned long)e->u.mem.gpa, (unsigned long)e->ip,
-	       e->u.mem.present ? "access not allowed" : "outside guest memory",
+	       in_memory ? "access not allowed" : "outside guest memory",
 	       e->u.mem.in_walk ? " (during the guest's page-table walk)" : "");
 	return -1;
 }

@@ -113,6 +113,9 @@ static int string_io(struct vcpu *v, struct vm_exit *e)
 	uint64_t ptr = x86_reg_get(v, ptr_reg);
 	int64_t step = (x86_reg_get(v, X86_RFLAGS) & X86_RFLAGS_DF) ? -(int64_t)size : (int64_t)size;
 	uint64_t done = 0;
+	klog(LOG_DEBUG, "%s: %s%s port 0x%x size %u count %lu ptr 0x%lx address size %u", v->vm->name,
+	     e->u.io.rep ? "rep " : "", e->u.io.in ? "ins" : "outs", e->u.io.port, size, (unsigned long)count,
+	     (unsigned long)ptr, e->u.io.addr_size);
 	for (; done < count && done < IO_ITER_MAX; done++) {
 		uint64_t gva = ptr & am;
 		uint32_t val = 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <anvil/catch.h>
 #include <anvil/console.h>
 #include <anvil/memory.h>
 #include <anvil/vm.h>
@@ -61,6 +62,28 @@ static uint64_t page_alloc_zeroed(size_t pages)
 
 /* ---- probe / enable ---- */
 
+struct msr_read {
+	uint32_t msr;
+	uint64_t value;
+};
+
+static void do_rdmsr(void *p)
+{
+	struct msr_read *r = p;
+	r->value = x86_rdmsr(r->msr);
+}
+
+/* RDMSR that survives a #GP (an MSR the CPU, or emulator, does not have). */
+static bool rdmsr_safe(uint32_t msr, uint64_t *value)
+{
+	struct catch_frame cf;
+	struct msr_read r = { msr, 0 };
+	if (catch_run(&cf, false, do_rdmsr, &r) != CATCH_NONE)
+		return false;
+	*value = r.value;
+	return true;
+}
+
 static uint64_t svm_probe(char *why, size_t n)
 {
 	uint32_t r[4];
@@ -84,7 +107,10 @@ static uint64_t svm_probe(char *why, size_t n)
 		snprintf(why, n, "SVM without nested paging");
 		return 0;
 	}
-	if (x86_rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+	uint64_t vm_cr = 0;
+	if (!rdmsr_safe(MSR_VM_CR, &vm_cr))
+		klog(LOG_WARN, "svm: RDMSR VM_CR (0x%x) raised #GP; taking SVM as not disabled", MSR_VM_CR);
+	if (vm_cr & VM_CR_SVMDIS) {
 		snprintf(why, n, "SVM disabled by firmware (VM_CR.SVMDIS)");
 		return 0;
 	}

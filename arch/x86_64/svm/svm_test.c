@@ -169,13 +169,15 @@ int svm_arch_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, char *w
 	case ANVIL_SVM_TEST_AUDIT_SELFTEST:
 		if (x >= VMCB_CLEAN_GROUP_COUNT)
 			break;
-		if (!v->vm->audit)
-			return 0; /* result 0: the auditor is off */
+		if (!v->vm->audit) {
+			*result = (uint64_t)-1; /* the auditor is off */
+			return 0;
+		}
 		if (audit_selftest(c, (int)x, result))
 			break;
 		return 0;
 	case ANVIL_SVM_TEST_AUDIT_COUNT:
-		*result = c->audited;
+		*result = v->vm->audit ? c->audited : (uint64_t)-1;
 		return 0;
 	case ANVIL_SVM_TEST_INTERCEPT_MSR:
 		if (y > 3)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Proven emulator deviations (docs/emulator-quirks.md). A test names the
- * quirk that can affect it; on the emulator the quirk belongs to, a failure
+ * Proven emulator deviations (docs/emulator-quirks.md). A kernel test names
+ * the quirk that can affect it, a payload case is listed in the quirk; on the emulator the quirk belongs to, a failure
  * of that test is reported as "not ok ... # TODO <quirk-id>" instead of a
  * failure, and everywhere else the test must pass.
  */
@@ -14,10 +14,18 @@ struct quirk {
 	const char *id;       /* as in docs/emulator-quirks.md */
 	const char *emulator; /* arch_emulator_id() it applies to */
 	const char *summary;
+	const char *cases;    /* payload cases ("payload/case" glob) it can fail, or NULL */
+	bool fatal;           /* running those cases takes the emulator down or hangs it: do not run */
 };
 
 const struct quirk *quirk_find(const char *id);
 /* True if the quirk applies to the emulator we are running on. */
 bool quirk_active(const char *id);
+/*
+ * The active quirk that can fail payload case `name` ("payload/case"), or
+ * NULL. Payload cases are reported by the guest, so the hypervisor looks the
+ * case up here instead of the test naming its quirk.
+ */
+const struct quirk *quirk_for_case(const char *name);
 
 #endif
