@@ -11,6 +11,7 @@
 # Run order. A payload not listed here is not built.
 GUEST_PAYLOADS := svm_basic svm_intercepts npt inject clean_bits \
 	containment_triple containment_spin containment_oob containment_badptr \
+	containment_badcall containment_longstr \
 	bench_vmexit
 
 GUEST_DIR  := $(ARCHBUILD)/guests

@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <anvil/abi_check.h>
 #include <anvil/console.h>
 #include <anvil/hypercall.h>
 #include <anvil/tap.h>
 #include <anvil/vm.h>
 
-#define CASE_NAME_MAX 64u
 #define PAGE_SIZE 4096u
 #define REMAP_GPA_LIMIT (1ull << 48) /* 4-level nested paging */
 #define REMAP_SLOT_ID 1u
@@ -25,14 +25,6 @@ struct hc_ctx {
 	uint64_t result;
 };
 
-static const char *const call_names[ANVIL_HC_COUNT] = {
-	[ANVIL_HC_PRINT] = "print", [ANVIL_HC_REPORT] = "report", [ANVIL_HC_FINISH] = "finish",
-	[ANVIL_HC_EXPECT_FAULT] = "expect_fault", [ANVIL_HC_LAST_FAULT] = "last_fault",
-	[ANVIL_HC_INJECT] = "inject", [ANVIL_HC_SET_PAGE_ACCESS] = "set_page_access",
-	[ANVIL_HC_REMAP_PAGE] = "remap_page", [ANVIL_HC_EXIT_COUNT] = "exit_count",
-	[ANVIL_HC_BENCH] = "bench", [ANVIL_HC_MINIMAL_EXITS] = "minimal_exits",
-	[ANVIL_HC_ARCH_TEST] = "arch_test",
-};
 
 static int bad_call(struct hc_ctx *c, const char *what, uint64_t value)
 {
@@ -73,16 +65,6 @@ static void sanitize(char *s)
 			*s = '?';
 }
 
-static bool valid_case_name(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '/' || *s == '-' || *s == '.'))
-			return false;
-	return true;
-}
-
 static int hc_print(struct hc_ctx *c)
 {
 	char buf[ANVIL_STR_MAX + 1];
@@ -95,13 +77,13 @@ static int hc_print(struct hc_ctx *c)
 
 static int hc_report(struct hc_ctx *c)
 {
-	char name[CASE_NAME_MAX + 1], detail[ANVIL_STR_MAX + 1] = "";
-	if (c->a[2] > CASE_NAME_MAX)
+	char name[ABI_CASE_NAME_MAX + 1], detail[ANVIL_STR_MAX + 1] = "";
+	if (c->a[2] > ABI_CASE_NAME_MAX)
 		return bad_call(c, "case name longer than 64", c->a[2]);
 	if (get_counted(c, c->a[1], c->a[2], name, sizeof(name)))
 		return -1;
-	if (!valid_case_name(name))
-		return bad_call(c, "case name is empty or not [a-z0-9_]", c->a[1]);
+	if (!abi_case_name_valid(name))
+		return bad_call(c, "case name is empty or not [a-z0-9_./-]", c->a[1]);
 	if (c->a[3] && get_cstring(c, c->a[3], detail, sizeof(detail)))
 		return -1;
 	sanitize(detail);
@@ -133,23 +115,12 @@ static int hc_last_fault(struct hc_ctx *c)
 
 static int hc_inject(struct hc_ctx *c)
 {
-	if (c->a[0] > 255)
-		return bad_call(c, "vector above 255", c->a[0]);
-	if (c->a[2] & ~(uint64_t)(ANVIL_INJECT_ERROR_CODE | ANVIL_INJECT_EXTERNAL))
-		return bad_call(c, "unknown flags", c->a[2]);
-	if (c->a[1] > 0xffffffffull)
-		return bad_call(c, "error code wider than 32 bits", c->a[1]);
+	const char *problem = abi_inject_problem(c->a[0], c->a[1], c->a[2]);
+	if (problem)
+		return bad_call(c, problem, c->a[0]);
 	if (c->vm->be->inject(c->v, (uint8_t)c->a[0], (uint32_t)c->a[1], (uint32_t)c->a[2]))
 		return bad_call(c, "the backend cannot inject that event", c->a[0]);
 	return 0;
-}
-
-static bool valid_access(uint64_t acc)
-{
-	if (acc & ~(uint64_t)(ANVIL_ACCESS_R | ANVIL_ACCESS_W | ANVIL_ACCESS_X))
-		return false;
-	/* x86 nested paging cannot express write without read, nor execute-only. */
-	return acc == 0 || (acc & ANVIL_ACCESS_R);
 }
 
 static int hc_set_page_access(struct hc_ctx *c)
@@ -159,7 +130,7 @@ static int hc_set_page_access(struct hc_ctx *c)
 		return bad_call(c, "address not 4 KiB aligned", gpa);
 	if (!vm_gpa_ptr(c->vm, gpa, PAGE_SIZE))
 		return bad_call(c, "address outside guest memory", gpa);
-	if (!valid_access(c->a[1]))
+	if (!abi_access_valid(c->a[1]))
 		return bad_call(c, "access must be 0, R, RW, RX or RWX", c->a[1]);
 	if (c->vm->be->set_access(c->vm, gpa, (uint32_t)c->a[1]))
 		return bad_call(c, "the backend could not change the access", gpa);
@@ -235,12 +206,12 @@ int hypercall_exit(struct vcpu *v, struct vm_exit *e)
 {
 	uint64_t nr = e->u.hypercall.nr;
 	struct hc_ctx c = { .v = v, .vm = v->vm, .a = e->u.hypercall.a, .call = "?" };
-	if (nr >= ANVIL_HC_COUNT || !calls[nr]) {
+	if (nr >= ANVIL_HC_COUNT || !calls[nr] || !abi_call_name(nr)) {
 		vm_end(v->vm, VM_OUTCOME_BAD_HYPERCALL, "unknown hypercall number %lu at ip 0x%lx",
 		       (unsigned long)nr, (unsigned long)e->ip);
 		return -1;
 	}
-	c.call = call_names[nr];
+	c.call = abi_call_name(nr);
 	if (calls[nr](&c))
 		return -1;
 	if (v->vm->outcome != VM_OUTCOME_RUNNING)

@@ -38,6 +38,8 @@ static const struct expected expected[] = {
 	{ "containment_spin", ANVIL_EXPECT_TIMEOUT, 0 },
 	{ "containment_oob", ANVIL_EXPECT_BAD_MEMORY, 0 },
 	{ "containment_badptr", ANVIL_EXPECT_BAD_HYPERCALL, 0 },
+	{ "containment_badcall", ANVIL_EXPECT_BAD_HYPERCALL, 0 },
+	{ "containment_longstr", ANVIL_EXPECT_BAD_HYPERCALL, 0 },
 	{ "bench_vmexit", ANVIL_EXPECT_PASS, ANVIL_MANIFEST_BENCH },
 };
 
