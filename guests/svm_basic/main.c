@@ -182,6 +182,41 @@ static void check_info_page(const struct anvil_guest_info *info)
 		(unsigned long long)guest_manifest.mem_kib * 1024);
 }
 
+/*
+ * No nested SVM yet: a guest's VMRUN, VMLOAD, VMSAVE, STGI, CLGI and INVLPGA
+ * are intercepted and answered with #UD (CPUID hides SVM from the guest).
+ * rAX holds a page-aligned guest address so no operand check fires first.
+ */
+static void run_vmrun(void *a) { (void)a; __asm__ volatile("vmrun" ::"a"(0x1000ull) : "memory"); }
+static void run_vmload(void *a) { (void)a; __asm__ volatile("vmload" ::"a"(0x1000ull) : "memory"); }
+static void run_vmsave(void *a) { (void)a; __asm__ volatile("vmsave" ::"a"(0x1000ull) : "memory"); }
+static void run_stgi(void *a) { (void)a; __asm__ volatile("stgi" ::: "memory"); }
+static void run_clgi(void *a) { (void)a; __asm__ volatile("clgi" ::: "memory"); }
+static void run_invlpga(void *a) { (void)a; __asm__ volatile("invlpga" ::"a"(0ull), "c"(0u) : "memory"); }
+
+static void check_virt_insns(void)
+{
+	static const struct {
+		const char *name;
+		void (*fn)(void *);
+	} insns[] = {
+		{ "vmrun", run_vmrun }, { "vmload", run_vmload }, { "vmsave", run_vmsave },
+		{ "stgi", run_stgi },   { "clgi", run_clgi },     { "invlpga", run_invlpga },
+	};
+	struct checks c = { 0 };
+	for (unsigned i = 0; i < sizeof(insns) / sizeof(insns[0]); i++) {
+		struct guest_trap trap = { 0 };
+		uint64_t n0 = exit_count(ANVIL_EXIT_VIRT_INSN);
+		bool caught = guest_try(insns[i].fn, NULL, &trap);
+		uint64_t n1 = exit_count(ANVIL_EXIT_VIRT_INSN);
+		check(&c, caught && trap.vector == X86_VEC_UD && n1 - n0 == 1,
+		      "%s: %s vector %llu, virtualization-instruction exits +%llu (want #UD, +1)",
+		      insns[i].name, caught ? "raised" : "raised nothing,", (unsigned long long)trap.vector,
+		      (unsigned long long)(n1 - n0));
+	}
+	checks_report(&c, "virt_insns_ud");
+}
+
 int guest_main(const struct anvil_guest_info *info)
 {
 	check_info_page(info);
@@ -190,5 +225,6 @@ int guest_main(const struct anvil_guest_info *info)
 	check_registers_cpuid();
 	check_cpuid_policy();
 	check_cpuid_exit_counted();
+	check_virt_insns();
 	return 0;
 }
