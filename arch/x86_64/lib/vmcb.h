@@ -622,7 +622,7 @@ struct vmcb_audit_finding {
 	uint64_t before, after;
 };
 
-/* Copy v as the CPU's cached state, right after #VMEXIT (and its clean-bit update). */
+/* Copy v's grouped fields (the CPU's cached state) right after #VMEXIT; other bytes of snap are left alone. */
 void vmcb_audit_snapshot(struct vmcb *snap, const struct vmcb *v);
 /*
  * Right before VMRUN: every field of a group still marked clean in
