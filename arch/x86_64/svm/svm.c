@@ -215,15 +215,24 @@ static void svm_vm_destroy(struct vm *vm)
 	vm->vcpu.be = NULL;
 }
 
+static void flush_guest_tlb(struct svm_vm *s);
+
 static int svm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t access)
 {
-	return npt_map(&svm_vm_of(vm)->npt, gpa, hpa, size, access);
+	struct svm_vm *s = svm_vm_of(vm);
+	if (npt_map(&s->npt, gpa, hpa, size, access))
+		return -1;
+	flush_guest_tlb(s); /* a remapped page may be cached under its old translation */
+	return 0;
 }
 
 static void flush_guest_tlb(struct svm_vm *s)
 {
 	/* Nested translations changed: the guest's TLB entries must go before it runs again. */
-	vmcb_set_tlb_control(s->vcpu.vmcb, asid_tlb_control(true, svm_caps.flush_by_asid));
+	if (s->vcpu.vmcb)
+		vmcb_set_tlb_control(s->vcpu.vmcb, asid_tlb_control(true, svm_caps.flush_by_asid));
+	else
+		s->asid_needs_flush = true; /* no VMCB yet: its first VMRUN flushes */
 }
 
 static int svm_set_access(struct vm *vm, uint64_t gpa, uint32_t access)
