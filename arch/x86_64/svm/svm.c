@@ -87,14 +87,20 @@ static bool rdmsr_safe(uint32_t msr, uint64_t *value)
 static uint64_t svm_probe(char *why, size_t n)
 {
 	uint32_t r[4];
+	char vendor[13];
+	x86_cpuid(0, 0, r);
+	memcpy(vendor, &r[1], 4);
+	memcpy(vendor + 4, &r[3], 4);
+	memcpy(vendor + 8, &r[2], 4);
+	vendor[12] = 0;
 	x86_cpuid(0x80000000u, 0, r);
 	if (r[0] < CPUID_SVM_LEAF) {
-		snprintf(why, n, "no SVM (no CPUID leaf 0x8000000a)");
+		snprintf(why, n, "no SVM on this %s CPU (no CPUID leaf 0x8000000a)", vendor);
 		return 0;
 	}
 	x86_cpuid(CPUID_EXT_FEATURES, 0, r);
 	if (!(r[2] & CPUID_EXT_ECX_SVM)) {
-		snprintf(why, n, "no SVM (CPUID 0x80000001 ECX[2] clear)");
+		snprintf(why, n, "no SVM on this %s CPU (CPUID 0x80000001 ECX[2] clear)", vendor);
 		return 0;
 	}
 	x86_cpuid(CPUID_SVM_LEAF, 0, r);
