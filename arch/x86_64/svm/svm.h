@@ -49,6 +49,8 @@ struct svm_vcpu {
 	uint64_t audited, findings;
 	struct vmcb_audit_finding kept[SVM_AUDIT_KEEP];
 	uint64_t kept_at[SVM_AUDIT_KEEP];
+	/* The instruction decoder checked against NRIP where the CPU saves it */
+	uint64_t decode_checked, decode_mismatches, decode_first_ip, decode_first_nrip_len;
 	/* Test service toggles (ANVIL_SVM_TEST_TOUCH_GROUP) */
 	uint32_t touched;
 };

@@ -153,11 +153,18 @@ int svm_skip_instruction(struct vcpu *v, const struct vm_exit *e)
 		vmcb_set_rip(vmcb, vmcb->control.exit_info2); /* APM Vol 2 §15.10.2: next RIP */
 		return 0;
 	}
+	unsigned len;
 	if (svm_caps.nrips) {
+		/* Cross-check the decoder against the CPU's own answer (reported per payload). */
+		uint64_t want = vmcb->control.next_rip - vmcb->save.rip;
+		s->decode_checked++;
+		if ((decoded_length(v, e, &len) || len != want) && !s->decode_mismatches++) {
+			s->decode_first_ip = e->ip;
+			s->decode_first_nrip_len = want;
+		}
 		vmcb_set_rip(vmcb, vmcb->control.next_rip);
 		return 0;
 	}
-	unsigned len;
 	if (decoded_length(v, e, &len))
 		return -1;
 	vmcb_set_rip(vmcb, vmcb->save.rip + len);

@@ -208,11 +208,30 @@ bad:
 	return -1;
 }
 
+/* Where the CPU saves NRIP, every skipped instruction was also decoded: did they agree? */
+static void report_decode_crosscheck(struct vcpu *v, const struct svm_vcpu *c)
+{
+	char detail[160];
+	if (!c->decode_checked)
+		return;
+	if (!c->decode_mismatches) {
+		snprintf(detail, sizeof(detail), "%lu instruction lengths decoded as NRIP says",
+			 (unsigned long)c->decode_checked);
+		vm_report(v->vm, true, "nrip_decode_match", detail);
+		return;
+	}
+	snprintf(detail, sizeof(detail), "%lu of %lu decodes disagree with NRIP; first at ip 0x%lx (NRIP length %lu)",
+		 (unsigned long)c->decode_mismatches, (unsigned long)c->decode_checked,
+		 (unsigned long)c->decode_first_ip, (unsigned long)c->decode_first_nrip_len);
+	vm_report(v->vm, false, "nrip_decode_match", detail);
+}
+
 void svm_report_final(struct vcpu *v)
 {
 	struct svm_vcpu *c = svm_vcpu_of(v);
 	if (!c)
 		return;
+	report_decode_crosscheck(v, c);
 	if (!v->vm->audit) {
 		vm_report_skip(v->vm, "vmcb_clean_audit", "auditor off (audit=0)");
 		return;
