@@ -12,8 +12,8 @@
 #include <anvil/hypercall.h>
 #include <anvil/tap.h>
 #include <anvil/vm.h>
+#include <arch/cpu.h>
 
-#define PAGE_SIZE 4096u
 #define REMAP_GPA_LIMIT (1ull << 48) /* 4-level nested paging */
 #define REMAP_SLOT_ID 1u
 
@@ -126,9 +126,9 @@ static int hc_inject(struct hc_ctx *c)
 static int hc_set_page_access(struct hc_ctx *c)
 {
 	uint64_t gpa = c->a[0];
-	if (gpa & (PAGE_SIZE - 1))
+	if (gpa & (ARCH_PAGE_SIZE - 1))
 		return bad_call(c, "address not 4 KiB aligned", gpa);
-	if (!vm_gpa_ptr(c->vm, gpa, PAGE_SIZE))
+	if (!vm_gpa_ptr(c->vm, gpa, ARCH_PAGE_SIZE))
 		return bad_call(c, "address outside guest memory", gpa);
 	if (!abi_access_valid(c->a[1]))
 		return bad_call(c, "access must be 0, R, RW, RX or RWX", c->a[1]);
@@ -141,18 +141,18 @@ static int hc_remap_page(struct hc_ctx *c)
 {
 	uint64_t gpa = c->a[0], src = c->a[1], hpa;
 	char err[120];
-	if ((gpa | src) & (PAGE_SIZE - 1))
+	if ((gpa | src) & (ARCH_PAGE_SIZE - 1))
 		return bad_call(c, "address not 4 KiB aligned", gpa | src);
 	if (gpa >= REMAP_GPA_LIMIT)
 		return bad_call(c, "address beyond 48-bit guest-physical space", gpa);
-	if (!memslot_translate(&c->vm->mem, src, PAGE_SIZE, &hpa))
+	if (!memslot_translate(&c->vm->mem, src, ARCH_PAGE_SIZE, &hpa))
 		return bad_call(c, "source outside guest memory", src);
-	struct memslot alias = { .gpa = gpa, .size = PAGE_SIZE, .hpa = hpa, .id = REMAP_SLOT_ID };
+	struct memslot alias = { .gpa = gpa, .size = ARCH_PAGE_SIZE, .hpa = hpa, .id = REMAP_SLOT_ID };
 	if (memslot_add(&c->vm->mem, &alias, err, sizeof(err))) {
 		klog(LOG_ERROR, "%s: remap_page: %s", c->vm->name, err);
 		return bad_call(c, "target is already guest memory or no slot is free", gpa);
 	}
-	if (c->vm->be->map(c->vm, gpa, hpa, PAGE_SIZE, ANVIL_ACCESS_R | ANVIL_ACCESS_W))
+	if (c->vm->be->map(c->vm, gpa, hpa, ARCH_PAGE_SIZE, ANVIL_ACCESS_R | ANVIL_ACCESS_W))
 		return bad_call(c, "the backend could not map the page", gpa);
 	return 0;
 }

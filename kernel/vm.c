@@ -9,9 +9,9 @@
 #include <anvil/quirks.h>
 #include <anvil/tap.h>
 #include <anvil/vm.h>
+#include <arch/cpu.h>
 #include <arch/vmm.h>
 
-#define PAGE_SIZE 4096u
 #define LARGE_PAGE_PAGES 512u /* 2 MiB in 4 KiB pages: lets the backend use large nested pages */
 
 const struct vmm_backend *vmm_backend(uint64_t *features, char *why, size_t why_len)
@@ -65,7 +65,7 @@ int vm_create(struct vm *vm, const struct vmm_backend *be, const char *name, uin
 	vm->test_msr = ANVIL_TEST_MSR_INIT;
 	memslot_init(&vm->mem);
 
-	size_t pages = (size_t)(round_up(mem_size, PAGE_SIZE) / PAGE_SIZE);
+	size_t pages = (size_t)(round_up(mem_size, ARCH_PAGE_SIZE) / ARCH_PAGE_SIZE);
 	uint64_t hpa = pmm_alloc_contig(&kernel_pmm, pages, LARGE_PAGE_PAGES);
 	if (!hpa)
 		hpa = pmm_alloc_contig(&kernel_pmm, pages, 1);
@@ -75,7 +75,7 @@ int vm_create(struct vm *vm, const struct vmm_backend *be, const char *name, uin
 		return -1;
 	}
 	vm->mem_hpa = hpa;
-	vm->mem_size = (uint64_t)pages * PAGE_SIZE;
+	vm->mem_size = (uint64_t)pages * ARCH_PAGE_SIZE;
 	memset((void *)(uintptr_t)hpa, 0, vm->mem_size);
 
 	struct memslot ram = { .gpa = 0, .size = vm->mem_size, .hpa = hpa, .id = 0 };
@@ -110,7 +110,7 @@ void vm_destroy(struct vm *vm)
 	if (vm->be && vm->be_vm)
 		vm->be->vm_destroy(vm);
 	if (vm->mem_hpa)
-		pmm_free_contig(&kernel_pmm, vm->mem_hpa, (size_t)(vm->mem_size / PAGE_SIZE));
+		pmm_free_contig(&kernel_pmm, vm->mem_hpa, (size_t)(vm->mem_size / ARCH_PAGE_SIZE));
 	vm->mem_hpa = 0;
 }
 
@@ -126,7 +126,7 @@ static bool copy_gva(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool t
 {
 	uint8_t *b = buf;
 	while (len) {
-		size_t chunk = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+		size_t chunk = ARCH_PAGE_SIZE - (gva & (ARCH_PAGE_SIZE - 1));
 		if (chunk > len)
 			chunk = len;
 		uint64_t gpa;

@@ -9,12 +9,12 @@
 #include <anvil/ktest.h>
 #include <anvil/memory.h>
 #include <anvil/vm.h>
+#include <arch/cpu.h>
 #include <arch/vmm.h>
 
 #define ROUNDS 16
 #define GUEST_MEM (2u << 20)
 #define ALIAS_GPA 0x40000000ull
-#define PAGE 4096u
 
 static struct vm test_vm;
 
@@ -39,8 +39,8 @@ static bool one_vm(struct ktest_ctx *t, const struct vmm_backend *be, int round)
 	struct vcpu_entry e = { .ip = ANVIL_GUEST_LOAD };
 	bool ok = check(t, arch_guest_prepare(vm_gpa_ptr(vm, 0, vm->mem_size), vm->mem_size, &e, err,
 					      sizeof(err)) == 0, "round %d: guest layout: %s", round, err) &&
-		  check(t, be->set_access(vm, 5 * PAGE, ANVIL_ACCESS_R) == 0, "round %d: set_access", round) &&
-		  check(t, be->map(vm, ALIAS_GPA, vm->mem_hpa, PAGE, ANVIL_ACCESS_R | ANVIL_ACCESS_W) == 0,
+		  check(t, be->set_access(vm, 5 * ARCH_PAGE_SIZE, ANVIL_ACCESS_R) == 0, "round %d: set_access", round) &&
+		  check(t, be->map(vm, ALIAS_GPA, vm->mem_hpa, ARCH_PAGE_SIZE, ANVIL_ACCESS_R | ANVIL_ACCESS_W) == 0,
 			"round %d: alias mapping", round) &&
 		  check(t, be->vcpu_setup(&vm->vcpu, &e) == 0, "round %d: vcpu setup", round);
 	vm_destroy(vm);

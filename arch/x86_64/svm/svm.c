@@ -13,13 +13,13 @@
 #include <anvil/console.h>
 #include <anvil/memory.h>
 #include <anvil/vm.h>
+#include <arch/cpu.h>
 #include <arch/vmm.h>
 
 #include "svm.h"
 #include "x86.h"
 #include "x86_gwalk.h"
 
-#define PAGE_SIZE 4096u
 #define EFER_SVME (1ull << 12)
 #define EFER_LMA (1ull << 10)
 #define EFER_LME (1ull << 8)
@@ -56,7 +56,7 @@ static uint64_t page_alloc_zeroed(size_t pages)
 {
 	uint64_t pa = pages == 1 ? pmm_alloc(&kernel_pmm) : pmm_alloc_contig(&kernel_pmm, pages, 1);
 	if (pa)
-		memset((void *)(uintptr_t)pa, 0, (size_t)pages * PAGE_SIZE);
+		memset((void *)(uintptr_t)pa, 0, (size_t)pages * ARCH_PAGE_SIZE);
 	return pa;
 }
 
