@@ -43,14 +43,22 @@ static int get_counted(struct hc_ctx *c, uint64_t gva, uint64_t len, char *buf, 
 	return 0;
 }
 
-/* A NUL-terminated string of at most ANVIL_STR_MAX bytes. */
+/*
+ * A NUL-terminated string of at most max - 1 bytes: read a page's worth at a
+ * time (one guest page walk per page, not per byte) and stop at the NUL.
+ */
 static int get_cstring(struct hc_ctx *c, uint64_t gva, char *buf, size_t max)
 {
-	for (size_t i = 0; i < max; i++) {
-		if (!vm_read_gva(c->v, gva + i, &buf[i], 1))
-			return bad_call(c, "string pointer outside guest memory", gva + i);
-		if (!buf[i])
+	size_t got = 0;
+	while (got < max) {
+		size_t chunk = ARCH_PAGE_SIZE - ((gva + got) & (ARCH_PAGE_SIZE - 1));
+		if (chunk > max - got)
+			chunk = max - got;
+		if (!vm_read_gva(c->v, gva + got, buf + got, chunk))
+			return bad_call(c, "string pointer outside guest memory", gva + got);
+		if (memchr(buf + got, 0, chunk))
 			return 0;
+		got += chunk;
 	}
 	return bad_call(c, "string not terminated within the ABI's limit", gva);
 }
