@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <anvil/catch.h>
+#include <anvil/clock.h>
 #include <anvil/console.h>
 #include <anvil/panic.h>
 #include <arch/cpu.h>
@@ -91,4 +92,14 @@ bool catch_timeout(struct arch_frame *f)
 	cf->result = CATCH_TIMEOUT;
 	arch_frame_redirect(f, (uintptr_t)catch_landing, landing_sp());
 	return true;
+}
+
+int catch_run_deadline(struct catch_frame *cf, uint64_t ms, void (*fn)(void *), void *arg)
+{
+	arch_irq_enable();
+	clock_set_deadline_ms(ms);
+	int r = catch_run(cf, true, fn, arg);
+	clock_clear_deadline();
+	arch_irq_enable(); /* a fault may have unwound from a section with interrupts off */
+	return r;
 }

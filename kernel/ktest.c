@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <anvil/catch.h>
-#include <anvil/clock.h>
 #include <anvil/cmdline.h>
 #include <anvil/console.h>
 #include <anvil/ktest.h>
@@ -106,11 +105,7 @@ static void run_one(const struct ktest *k, struct tap_writer *tap, const struct 
 	uint64_t ms = k->timeout_ms ? k->timeout_ms : (uint64_t)opt->timeout_s * 1000u;
 
 	struct catch_frame cf;
-	arch_irq_enable();
-	clock_set_deadline_ms(ms);
-	int r = catch_run(&cf, true, run_body, &ctx);
-	clock_clear_deadline();
-	arch_irq_enable();
+	int r = catch_run_deadline(&cf, ms, run_body, &ctx);
 
 	if (r == CATCH_FAULT) {
 		describe_fault(&ctx, &cf.fault);

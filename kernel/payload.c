@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <anvil/catch.h>
-#include <anvil/clock.h>
 #include <anvil/cmdline.h>
 #include <anvil/console.h>
 #include <anvil/manifest.h>
@@ -72,14 +71,10 @@ static void write_info(struct vm *vm, uint64_t features)
 	snprintf(gi->backend, sizeof(gi->backend), "%s", vm->be->name);
 }
 
-struct run_arg {
-	struct vm *vm;
-};
-
 static void run_body(void *p)
 {
-	struct run_arg *a = p;
-	vm_run(&a->vm->vcpu);
+	struct vm *vm = p;
+	vm_run(&vm->vcpu);
 }
 
 static enum vm_outcome expected_outcome(uint32_t expect)
@@ -152,12 +147,7 @@ static void run_payload(const struct payload_image *img, const struct payload_bl
 
 	uint64_t ms = m->timeout_ms ? m->timeout_ms : (uint64_t)opt->timeout_s * 1000u;
 	struct catch_frame cf;
-	struct run_arg arg = { vm };
-	arch_irq_enable();
-	clock_set_deadline_ms(ms);
-	int r = catch_run(&cf, true, run_body, &arg);
-	clock_clear_deadline();
-	arch_irq_enable();
+	int r = catch_run_deadline(&cf, ms, run_body, vm);
 	if (r == CATCH_TIMEOUT)
 		vm_end(vm, VM_OUTCOME_TIMEOUT, "TIMEOUT after %lu ms", (unsigned long)ms);
 	else if (r == CATCH_FAULT)

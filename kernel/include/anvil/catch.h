@@ -10,6 +10,7 @@
 
 #include <setjmp.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <arch/trap.h>
 
@@ -24,6 +25,12 @@ struct catch_frame {
 };
 
 int catch_run(struct catch_frame *cf, bool watchdog, void (*fn)(void *), void *arg);
+/*
+ * catch_run() as a watchdog frame under a deadline of ms milliseconds, with
+ * interrupts on (the clock's tick delivers the timeout); how every test and
+ * payload runs. Returns as catch_run() does.
+ */
+int catch_run_deadline(struct catch_frame *cf, uint64_t ms, void (*fn)(void *), void *arg);
 bool catch_active(void);
 /* Move the landing stack to a guarded one (once the MMU can make it). */
 void catch_set_landing_stack(void *top);
