@@ -114,17 +114,10 @@ static void run_one(const struct ktest *k, struct tap_writer *tap, const struct 
 		snprintf(ctx.reason, sizeof(ctx.reason), "TIMEOUT after %lu ms", (unsigned long)ms);
 		ctx.failed = true;
 	}
-	if (ctx.failed && ctx.quirk) {
-		klog(LOG_ERROR, "%s failed as quirk %s predicts: %s", name, ctx.quirk, ctx.reason);
-		tap_todo(tap, name, ctx.quirk);
-	} else if (ctx.failed)
-		tap_not_ok(tap, name, ctx.reason);
-	else if (ctx.skipped)
+	if (ctx.skipped && !ctx.failed)
 		tap_skip(tap, name, ctx.reason);
 	else
-		tap_ok(tap, name);
-	if (!ctx.failed && ctx.quirk)
-		klog(LOG_ERROR, "%s passed although quirk %s applies here", name, ctx.quirk);
+		quirk_tap_verdict(tap, name, !ctx.failed, ctx.reason, ctx.quirk);
 }
 
 unsigned ktest_run_list(const struct ktest *list, unsigned n, struct tap_writer *tap,

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include <anvil/cmdline.h>
+#include <anvil/console.h>
 #include <anvil/quirks.h>
+#include <anvil/tap.h>
 #include <arch/power.h>
 
 static const struct quirk quirks[] = {
@@ -45,4 +47,20 @@ const struct quirk *quirk_for_case(const char *name)
 		    strcmp(quirks[i].emulator, arch_emulator_id()) == 0)
 			return &quirks[i];
 	return NULL;
+}
+
+void quirk_tap_verdict(struct tap_writer *tap, const char *name, bool ok, const char *reason,
+		       const char *quirk_id)
+{
+	if (!ok && quirk_id) {
+		klog(LOG_ERROR, "%s failed as quirk %s predicts: %s", name, quirk_id, reason);
+		tap_todo(tap, name, quirk_id);
+		return;
+	}
+	if (ok && quirk_id)
+		klog(LOG_ERROR, "%s passed although quirk %s applies here", name, quirk_id);
+	if (ok)
+		tap_ok(tap, name);
+	else
+		tap_not_ok(tap, name, reason);
 }

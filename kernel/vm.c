@@ -173,21 +173,10 @@ void vm_report(struct vm *vm, bool ok, const char *case_name, const char *detail
 	snprintf(name, sizeof(name), "%s/%s", vm->name, case_name);
 	vm->cases++;
 	const struct quirk *q = quirk_for_case(name);
-	if (!ok && q) {
-		klog(LOG_ERROR, "%s failed as quirk %s predicts: %s", name, q->id, detail ? detail : "");
-		tap_todo(vm->tap, name, q->id);
-		return;
-	}
-	if (ok && q)
-		klog(LOG_ERROR, "%s passed although quirk %s applies here", name, q->id);
-	if (ok) {
-		tap_ok(vm->tap, name);
-		if (detail && *detail)
-			klog(LOG_DEBUG, "%s: %s", name, detail);
-	} else {
-		vm->cases_failed++;
-		tap_not_ok(vm->tap, name, detail && *detail ? detail : "the guest reported a failure");
-	}
+	if (ok && detail && *detail)
+		klog(LOG_DEBUG, "%s: %s", name, detail);
+	quirk_tap_verdict(vm->tap, name, ok, detail && *detail ? detail : "the guest reported a failure",
+			  q ? q->id : NULL);
 }
 
 void vm_report_skip(struct vm *vm, const char *case_name, const char *reason)

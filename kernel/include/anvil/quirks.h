@@ -28,4 +28,13 @@ bool quirk_active(const char *id);
  */
 const struct quirk *quirk_for_case(const char *name);
 
+struct tap_writer;
+/*
+ * Report case `name` as passed or failed (with reason) when quirk_id (NULL:
+ * none) applies here: a failure the quirk predicts is "not ok ... # TODO
+ * <quirk>", a pass despite the quirk is logged, anything else is plain.
+ */
+void quirk_tap_verdict(struct tap_writer *tap, const char *name, bool ok, const char *reason,
+		       const char *quirk_id);
+
 #endif

@@ -87,7 +87,7 @@ struct vm {
 
 	/* Reporting */
 	struct tap_writer *tap;
-	unsigned cases, cases_failed;
+	unsigned cases;               /* reported by the guest */
 
 	/* Outcome */
 	enum vm_outcome outcome;
