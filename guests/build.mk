@@ -26,9 +26,9 @@ GUEST_EMBED_ELFS := $(patsubst %,$(GUEST_DIR)/embed/%.elf,$(GUEST_PAYLOADS))
 GUEST_CFLAGS := -target $(ARCH)-unknown-none-elf -std=gnu11 -O2 -g \
 	-Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
-	-Iguests/include -Iguests/lib/include -isystem $(NEWLIB_INC) -MMD -MP
+	-Iguests/include -Iguests/lib/include -Iarch/$(ARCH)/lib -isystem $(NEWLIB_INC) -MMD -MP
 GUEST_ASFLAGS := -target $(ARCH)-unknown-none-elf -g \
-	-Iguests/include -Iguests/lib/include -MMD -MP
+	-Iguests/include -Iguests/lib/include -Iarch/$(ARCH)/lib -MMD -MP
 GUEST_LDFLAGS := -T $(GUEST_LDS) -nostdlib -static --no-pie -z max-page-size=4096 \
 	--gc-sections --no-undefined
 
