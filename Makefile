@@ -15,7 +15,7 @@ NM         := llvm-nm-19
 OBJCOPY    := llvm-objcopy-19
 PYTHON     := python3
 
-.PHONY: all run test bench unit deps kernel efi iso clean distclean help platforms-test
+.PHONY: all run test bench unit deps kernel efi iso clean distclean help platforms-test fresh-check
 all: kernel efi iso
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make bench PLATFORM=name   run benchmarks and print a table"
 	@echo "make iso | efi | kernel    build images only"
 	@echo "make deps                  install/build third-party dependencies into $(DEPS)"
+	@echo "make fresh-check           run 'make run' and 'make test' in a bare Debian root (root only)"
 
 include tools/deps/deps.mk
 include tests/unit/build.mk
@@ -38,7 +39,13 @@ clean:
 	rm -rf $(ARCHBUILD) $(BUILD)/unit $(BUILD)/run $(BUILD)/reports
 
 distclean:
-	rm -rf $(BUILD)
+	rm -rf --one-file-system $(BUILD)
 
 test:
 	@MAKE="$(MAKE)" sh tools/test_all.sh
+
+# Both commands above on a machine where nothing was installed by hand: a
+# debootstrap'ed minimal Debian root (docs/dependencies.md). FRESH_OPTS:
+# --keep, --rebuild-root, --timeout S.
+fresh-check:
+	@bash tools/fresh-check.sh $(FRESH_OPTS)

@@ -1,4 +1,4 @@
-/* The console font: a PSF file from a Debian package (kbd), placed in the
+/* The console font: a PSF file from a Debian package (console-data), placed in the
  * build by tools/deps/deps.mk and passed in as ANVIL_FONT_PATH. */
 	.section .rodata
 	.balign 8

@@ -355,6 +355,152 @@ class PlatformFileTests(unittest.TestCase):
                          "missing no-such-binary-anvil, /no/such/file (apt-get install x)")
 
 
+DEPS = os.path.join(TOOLS, "deps")
+
+
+def _package_list():
+    words = []
+    with open(os.path.join(DEPS, "packages.txt")) as f:
+        for line in f:
+            words += line.split("#", 1)[0].split()
+    return words
+
+
+def _required_files():
+    """[(path, package, why)] from required-files.txt."""
+    rows = []
+    with open(os.path.join(DEPS, "required-files.txt")) as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            parts = line.split(None, 2)
+            if len(parts) < 3:
+                raise AssertionError(f"required-files.txt:{n}: want 'PATH PACKAGE WHAT-NEEDS-IT': {line!r}")
+            rows.append((parts[0], parts[1], parts[2].strip()))
+    return rows
+
+
+def _run_sh(*argv, env=None):
+    import subprocess
+    return subprocess.run(["sh", *argv], capture_output=True, text=True, env=env)
+
+
+class DependencyListTests(unittest.TestCase):
+    """tools/deps/packages.txt and required-files.txt agree with each other,
+    with the platform files and with dpkg's own file lists."""
+
+    def test_every_required_file_names_a_listed_package(self):
+        listed = set(_package_list())
+        rows = _required_files()
+        self.assertGreater(len(rows), 20)
+        for path, pkg, _ in rows:
+            self.assertTrue(path.startswith("/"), path)
+            self.assertIn(pkg, listed, f"{path}: package {pkg} is not in packages.txt")
+
+    def test_no_duplicates(self):
+        pkgs = _package_list()
+        self.assertEqual(len(pkgs), len(set(pkgs)))
+        paths = [r[0] for r in _required_files()]
+        self.assertEqual(len(paths), len(set(paths)))
+
+    def test_platform_requirements_are_required_files(self):
+        required = {r[0] for r in _required_files()}
+        for name, p in platforms.load_platforms(os.path.join(TOOLS, "platforms")).items():
+            for f in p.requires_files + ([p.firmware] if p.firmware else []) + \
+                    ([p.vgabios] if getattr(p, "vgabios", "") else []):
+                self.assertIn(f, required, f"{name} needs {f}, which required-files.txt does not list")
+            for b in p.requires_bin + [p.binary]:
+                self.assertTrue({"/usr/bin/" + b, "/bin/" + b} & required,
+                                f"{name} runs {b}, which required-files.txt does not list")
+
+    def test_named_package_owns_the_file(self):
+        import shutil
+        import subprocess
+        if shutil.which("dpkg") is None:
+            self.skipTest("no dpkg on this machine")
+        present = [r for r in _required_files() if os.path.exists(r[0])]
+        if not present:
+            self.skipTest("none of the required files is installed here")
+        out = subprocess.run(["dpkg", "-S"] + [r[0] for r in present], capture_output=True, text=True).stdout
+        owners = {}
+        for line in out.splitlines():
+            if ": " in line and not line.startswith("diversion"):
+                pkgs, path = line.split(": ", 1)
+                owners.setdefault(path, set()).update(p.split(":")[0] for p in pkgs.split(", "))
+        for path, pkg, _ in present:
+            self.assertIn(pkg, owners.get(path, set()), f"dpkg says {path} belongs to {owners.get(path)}, not {pkg}")
+
+    def test_apt_sh_names_missing_file_and_package(self):
+        import shutil
+        if shutil.which("dpkg-query") is None:
+            self.skipTest("no dpkg-query on this machine")
+        with tempfile.TemporaryDirectory() as d:
+            pk, rf = os.path.join(d, "packages.txt"), os.path.join(d, "required-files.txt")
+            with open(pk, "w") as f:
+                f.write("# nothing to install\n")
+            with open(rf, "w") as f:
+                f.write("# comment\n/no/such/anvil-font.psf.gz  anvil-no-such-package  the console font\n"
+                        f"{os.path.abspath(__file__)} anvil-no-such-package  present files pass\n")
+            r = _run_sh(os.path.join(DEPS, "apt.sh"), pk, rf)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("missing /no/such/anvil-font.psf.gz (the console font)", r.stderr)
+            self.assertIn("package anvil-no-such-package, which is not installed", r.stderr)
+            self.assertIn("anvil-no-such-package is not in " + pk, r.stderr)
+            self.assertIn("1 required file(s) missing", r.stderr)
+            with open(rf, "w") as f:
+                f.write(f"{os.path.abspath(__file__)} anvil-no-such-package  present files pass\n")
+            r = _run_sh(os.path.join(DEPS, "apt.sh"), pk, rf)
+            self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+
+class AptSourcesTests(unittest.TestCase):
+    """tools/deps/apt-sources.sh: the machine's deb entries, retyped and filtered by release."""
+
+    def run_on(self, files, *args):
+        with tempfile.TemporaryDirectory() as etc:
+            os.makedirs(os.path.join(etc, "sources.list.d"))
+            for name, text in files.items():
+                with open(os.path.join(etc, name), "w") as f:
+                    f.write(textwrap.dedent(text))
+            return _run_sh(os.path.join(DEPS, "apt-sources.sh"), *args, etc)
+
+    def test_deb822_and_one_line(self):
+        r = self.run_on({
+            "sources.list.d/debian.sources": """\
+                # a comment
+                Types: deb deb-src
+                URIs: http://m.example/debian
+                Suites: bookworm bookworm-updates trixie
+                Components: main contrib
+                Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+                Types: deb
+                URIs: http://off.example/debian
+                Suites: bookworm
+                Enabled: no
+                """,
+            "sources.list": """\
+                deb [arch=amd64 signed-by=/k.gpg] http://s.example/debian-security bookworm-security main
+                deb http://u.example/ubuntu jammy main
+                deb-src http://m.example/debian bookworm main
+                """,
+            "sources.list.d/other.list.disabled": "deb http://x.example/ bookworm main\n",
+        }, "--type", "deb-src", "--suite", "bookworm")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        stanzas = [s.strip() for s in r.stdout.strip().split("\n\n")]
+        self.assertEqual(stanzas, [
+            "Types: deb-src\nURIs: http://s.example/debian-security\nSuites: bookworm-security\n"
+            "Components: main\nSigned-By: /k.gpg",
+            "Types: deb-src\nURIs: http://m.example/debian\nSuites: bookworm bookworm-updates\n"
+            "Components: main contrib\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg",
+        ])
+
+    def test_nothing_left_is_an_error(self):
+        r = self.run_on({"sources.list": "deb http://u.example/ubuntu jammy main\n"}, "--suite", "bookworm")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no enabled deb entry for bookworm", r.stderr)
+
+
 class FakeEmulatorMixin:
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()

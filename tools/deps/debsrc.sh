@@ -12,6 +12,7 @@
 # stdout when it wrote a new file, so the caller knows to run apt-get update.
 set -eu
 
+here=$(cd "$(dirname "$0")" && pwd)
 etc=${1:-/etc/apt}
 out="$etc/sources.list.d/anvil-deb-src.sources"
 
@@ -36,74 +37,6 @@ has_foreign_deb_src() {
 	return 1
 }
 
-# deb822 (apt's sources(5) "DEB822-STYLE FORMAT"): stanzas separated by blank
-# lines, '#' comments, continuation lines start with white space (Signed-By may
-# embed a whole key that way, so continuations are copied verbatim).
-convert_deb822() {
-	awk '
-	function reset() { n = 0; has_deb = 0; enabled = 1; skip_cont = 0 }
-	function flush(  i) {
-		if (n > 0 && has_deb && enabled) {
-			if (emitted++) print ""
-			for (i = 0; i < n; i++) print line[i]
-		}
-		reset()
-	}
-	BEGIN { reset() }
-	/^#/ { next }
-	/^[ \t]*$/ { flush(); next }
-	/^[ \t]/ { if (!skip_cont) line[n++] = $0; next }
-	{
-		key = tolower(substr($0, 1, index($0, ":") - 1))
-		val = substr($0, index($0, ":") + 1)
-		skip_cont = 0
-		if (key == "types") {
-			has_deb = (val ~ /(^|[ \t])deb([ \t]|$)/)
-			line[n++] = "Types: deb-src"
-			skip_cont = 1
-			next
-		}
-		if (key == "enabled" && tolower(val) ~ /no/) enabled = 0
-		line[n++] = $0
-	}
-	END { flush() }
-	' "$@"
-}
-
-# One-line format (sources.list(5)): deb [opt=val ...] URI SUITE [COMPONENT...]
-# becomes a deb822 stanza. Architecture/language options do not apply to
-# source packages and are dropped; the options that matter for trust are kept.
-convert_one_line() {
-	awk '
-	/^[ \t]*deb[ \t]/ {
-		sub(/^[ \t]*deb[ \t]+/, "")
-		opts = ""
-		if (substr($0, 1, 1) == "[") {
-			opts = substr($0, 2, index($0, "]") - 2)
-			$0 = substr($0, index($0, "]") + 1)
-		}
-		nf = split($0, w, /[ \t]+/)
-		k = 1; if (w[1] == "") k = 2
-		uri = w[k]; suite = w[k + 1]; comps = ""
-		for (i = k + 2; i <= nf; i++) if (w[i] != "") comps = comps " " w[i]
-		if (emitted++) print ""
-		print "Types: deb-src"
-		print "URIs: " uri
-		print "Suites: " suite
-		if (comps != "") print "Components:" comps
-		no = split(opts, o, /[ \t]+/)
-		for (i = 1; i <= no; i++) {
-			eq = index(o[i], "=")
-			if (eq == 0) continue
-			name = substr(o[i], 1, eq - 1); v = substr(o[i], eq + 1)
-			if (name == "signed-by") print "Signed-By: " v
-			else if (name == "trusted") print "Trusted: " v
-			else if (name == "check-valid-until") print "Check-Valid-Until: " v
-		}
-	}
-	' "$@"
-}
-
 if has_foreign_deb_src; then
 	exit 0
 fi
@@ -113,14 +46,8 @@ trap 'rm -f "$tmp"' EXIT
 {
 	echo "# Written by Anvil's tools/deps/debsrc.sh: the deb entries of this"
 	echo "# machine, copied with Types: deb-src, so that apt-get source works."
-	for f in $(list_files); do
-		case "$f" in
-		*.sources) convert_deb822 "$f" ;;
-		*) convert_one_line "$f" ;;
-		esac
-		echo ""
-	done
-} | awk 'NF || prev_nf { print } { prev_nf = NF }' >"$tmp"
+	sh "$here/apt-sources.sh" --type deb-src --skip "$out" "$etc" || true
+} >"$tmp"
 
 if ! grep -q '^URIs:' "$tmp"; then
 	echo "debsrc.sh: no deb entry found in $etc to copy into a deb-src entry" >&2

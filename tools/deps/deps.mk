@@ -11,7 +11,7 @@
 #   GNUEFI_LIB   directory holding libefi.a and libgnuefi.a
 #   GNUEFI_LDS   gnu-efi's ELF linker script for x86_64 EFI applications
 #   GNUEFI_CRT0  gnu-efi's crt0 for x86_64
-#   FONT_PSF     8x16 PSF1 console font (from kbd's default8x16)
+#   FONT_PSF     8x16 PSF1 console font (console-data's default8x16)
 #   DEPS_APT_STAMP DEPS_NEWLIB_STAMP DEPS_GNUEFI_STAMP DEPS_FONT_STAMP
 #                (= $(DEPS)/.apt-stamp .newlib-stamp .gnuefi-stamp .font-stamp)
 
@@ -48,12 +48,12 @@ deps: $(DEPS_APT_STAMP) $(DEPS_NEWLIB_STAMP) $(DEPS_NEWLIB_PIC_STAMP) $(DEPS_GNU
 # locked.sh. Each step depends on its own scripts, so editing one reruns it.
 DEPS_LOCKED = sh $(DEPS_DIR)/locked.sh $@ $^ --
 
-# Re-checked whenever the package list changes; the builds below only need
+# Re-checked whenever the package or required-files list changes; the builds below only need
 # the packages to exist (order-only), so adding a package rebuilds nothing.
-$(DEPS_APT_STAMP): $(DEPS_DIR)/packages.txt $(DEPS_DIR)/apt.sh
+$(DEPS_APT_STAMP): $(DEPS_DIR)/packages.txt $(DEPS_DIR)/required-files.txt $(DEPS_DIR)/apt.sh
 	$(DEPS_LOCKED) sh $(DEPS_DIR)/apt.sh $(DEPS_DIR)/packages.txt
 
-$(DEPS_GNUEFI_STAMP): $(DEPS_DIR)/gnuefi.sh $(DEPS_DIR)/debsrc.sh | $(DEPS_APT_STAMP)
+$(DEPS_GNUEFI_STAMP): $(DEPS_DIR)/gnuefi.sh $(DEPS_DIR)/debsrc.sh $(DEPS_DIR)/apt-sources.sh | $(DEPS_APT_STAMP)
 	$(DEPS_LOCKED) sh $(DEPS_DIR)/gnuefi.sh $(DEPS_SRC) $(GNUEFI_DIR) $(CLANG) $(LD) $(AR)
 
 $(DEPS_NEWLIB_STAMP): $(DEPS_DIR)/newlib.sh $(DEPS_DIR)/newlib-check.c | $(DEPS_APT_STAMP)
