@@ -263,6 +263,17 @@ run_in_root() {
 	[ "$counted" = counted ] && [ -z "$line" ] && line="no closing line"
 	summary="$summary$(printf '%-12s %s  rc=%s  %s  (%s)' "$label" "$verdict" "$rc" "$line" "$(fmt_time "$dt")")
 "
+	[ "$verdict" = FAIL ] && summary="$summary$(why_failed "$log" | sed 's/^/      /')
+"
+}
+
+# The lines that say why a step failed: the dependency check's own messages
+# when there are any (a missing package or file), else the log's last lines.
+why_failed() {
+	local why
+	why=$(grep -E '^apt\.sh: ' "$1" | awk '!seen[$0]++' | head -n 8)
+	[ -n "$why" ] || why=$(tail -n 5 "$1")
+	printf '%s\n' "$why"
 }
 
 # What the README asks a user to have before the two commands: the clone
