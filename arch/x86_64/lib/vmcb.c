@@ -163,26 +163,199 @@ int vmcb_field_group_of(const char *name)
 	return f ? f->group : VMCB_CLEAN_NONE;
 }
 
-/* ---- Auditor ---- */
+/* ---- Auditor: each group's byte ranges, and the words covering them ---- */
 
-#define VMCB_AUDIT_CHUNK 8u /* bytes reported per finding */
+#define VMCB_AUDIT_WORD 8u /* bytes per load */
 
 /*
- * Only the fields the auditor compares (those with a clean-bit group) are
- * copied: about 400 of the VMCB's 4096 bytes, taken at every #VMEXIT.
+ * One load of the check: the 8 bytes at offset, masked to those of the
+ * group (all 8, except in a range's last word). A range's last word may
+ * reach up to 7 bytes past the range; that stays inside the VMCB (and the
+ * snapshot, a struct vmcb too), since every field lies below the unused
+ * tail of the page.
  */
-void vmcb_audit_snapshot(struct vmcb *snap, const struct vmcb *v)
+struct vmcb_audit_word {
+	uint64_t mask;
+	uint16_t offset;
+};
+_Static_assert(offsetof(struct vmcb, reserved_tail) + VMCB_AUDIT_WORD <= VMCB_SIZE,
+	       "a range's last 8-byte load stays inside the VMCB");
+
+/* A grouped field of s bytes adds at most s / 8 + 1 words to its range. */
+#define VMCB_AUDIT_WORDS_OF(name, member, type, group) \
+	+((group) == VMCB_CLEAN_NONE ? 0u : sizeof(type) / VMCB_AUDIT_WORD + 1u)
+#define VMCB_AUDIT_WORDS_MAX (0u VMCB_FIELDS(VMCB_AUDIT_WORDS_OF))
+
+/*
+ * Group g owns range[first_range[g]] up to (not including)
+ * range[first_range[g + 1]], and likewise its words.
+ */
+struct vmcb_audit_map {
+	struct vmcb_audit_range range[ARRAY_LEN(vmcb_field_table)];
+	struct vmcb_audit_word word[VMCB_AUDIT_WORDS_MAX];
+	uint8_t first_range[VMCB_CLEAN_GROUP_COUNT + 1];
+	uint8_t first_word[VMCB_CLEAN_GROUP_COUNT + 1];
+};
+_Static_assert(ARRAY_LEN(vmcb_field_table) <= UINT8_MAX, "range indices fit in a uint8_t");
+_Static_assert(VMCB_AUDIT_WORDS_MAX <= UINT8_MAX, "word indices fit in a uint8_t");
+_Static_assert(VMCB_SIZE <= UINT16_MAX, "offsets and sizes fit in a uint16_t");
+
+static struct vmcb_audit_map audit_map;
+static bool audit_map_built;
+
+/* The field of group g with the lowest offset at or after from; NULL if none. */
+static const struct vmcb_field *next_field_of(int g, unsigned from)
 {
-	const uint8_t *from = (const uint8_t *)v;
-	uint8_t *to = (uint8_t *)snap;
+	const struct vmcb_field *best = NULL;
 
 	for (unsigned i = 0; i < vmcb_field_count; i++) {
 		const struct vmcb_field *f = &vmcb_field_table[i];
 
-		if (f->group != VMCB_CLEAN_NONE)
-			memcpy(to + f->offset, from + f->offset, f->size);
+		if (f->group == g && f->offset >= from && (!best || f->offset < best->offset))
+			best = f;
+	}
+	return best;
+}
+
+/* Append group g's ranges at m->range[*n], merging fields that touch. */
+static void audit_map_add_ranges(struct vmcb_audit_map *m, int g, unsigned *n)
+{
+	struct vmcb_audit_range *r = NULL;
+
+	m->first_range[g] = (uint8_t)*n;
+	for (const struct vmcb_field *f = next_field_of(g, 0); f;
+	     f = next_field_of(g, f->offset + f->size)) {
+		if (r && r->offset + r->size == f->offset) {
+			r->size = (uint16_t)(r->size + f->size);
+		} else {
+			r = &m->range[(*n)++];
+			r->offset = f->offset;
+			r->size = f->size;
+		}
 	}
 }
+
+/* The low `bytes` bytes of a little-endian word; bytes 1..8. */
+static uint64_t low_bytes_mask(unsigned bytes)
+{
+	return ~0ull >> (8u * (VMCB_AUDIT_WORD - bytes));
+}
+
+/* Append the words covering group g's ranges at m->word[*n]. */
+static void audit_map_add_words(struct vmcb_audit_map *m, int g, unsigned *n)
+{
+	m->first_word[g] = (uint8_t)*n;
+	for (unsigned i = m->first_range[g]; i < m->first_range[g + 1]; i++) {
+		const struct vmcb_audit_range *r = &m->range[i];
+
+		for (unsigned at = 0; at < r->size; at += VMCB_AUDIT_WORD) {
+			unsigned left = r->size - at;
+
+			m->word[*n].offset = (uint16_t)(r->offset + at);
+			m->word[*n].mask = low_bytes_mask(left < VMCB_AUDIT_WORD ? left : VMCB_AUDIT_WORD);
+			(*n)++;
+		}
+	}
+}
+
+/*
+ * Built on first use: the preprocessor can neither sort nor merge the
+ * X-macro's fields, and a second, hand-written table would write every
+ * group down twice. The map is built in a local and copied whole, so even
+ * two CPUs building at once only ever store final values; the release store
+ * publishes a complete map to a CPU that sees audit_map_built set. (Only the
+ * boot CPU runs guests so far.)
+ */
+static const struct vmcb_audit_map *audit_map_build(void)
+{
+	struct vmcb_audit_map m = { 0 };
+	unsigned ranges = 0, words = 0;
+
+	for (int g = 0; g < VMCB_CLEAN_GROUP_COUNT; g++) {
+		audit_map_add_ranges(&m, g, &ranges);
+		m.first_range[g + 1] = (uint8_t)ranges;
+		audit_map_add_words(&m, g, &words);
+	}
+	m.first_word[VMCB_CLEAN_GROUP_COUNT] = (uint8_t)words;
+	audit_map = m;
+	__atomic_store_n(&audit_map_built, true, __ATOMIC_RELEASE);
+	return &audit_map;
+}
+
+static inline const struct vmcb_audit_map *audit_map_get(void)
+{
+	if (__builtin_expect(__atomic_load_n(&audit_map_built, __ATOMIC_ACQUIRE), 1))
+		return &audit_map;
+	return audit_map_build();
+}
+
+const struct vmcb_audit_range *vmcb_audit_ranges(int g, unsigned *count)
+{
+	const struct vmcb_audit_map *m;
+
+	*count = 0;
+	if (g < 0 || g >= VMCB_CLEAN_GROUP_COUNT)
+		return NULL;
+	m = audit_map_get();
+	*count = m->first_range[g + 1] - m->first_range[g];
+	return &m->range[m->first_range[g]];
+}
+
+/* ---- Auditor: snapshot and the cheap compare ---- */
+
+/*
+ * Fixed-size __builtin_memcpy is one unaligned load or store, also in the
+ * freestanding kernel, where a plain memcpy() would be a call.
+ */
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, p, VMCB_AUDIT_WORD);
+	return v;
+}
+
+static inline void store64(uint8_t *p, uint64_t v)
+{
+	__builtin_memcpy(p, &v, VMCB_AUDIT_WORD);
+}
+
+/*
+ * Only the grouped fields (those the auditor compares) are copied: about 330
+ * of the VMCB's 4096 bytes, some 45 words, taken at every #VMEXIT. A range's
+ * last word is merged, so the snapshot's bytes past the range keep their
+ * value.
+ */
+void vmcb_audit_snapshot(struct vmcb *snap, const struct vmcb *v)
+{
+	const struct vmcb_audit_map *m = audit_map_get();
+	const struct vmcb_audit_word *w = m->word, *end = w + m->first_word[VMCB_CLEAN_GROUP_COUNT];
+	uint8_t *to = (uint8_t *)snap;
+	const uint8_t *from = (const uint8_t *)v;
+
+	for (; w < end; w++) {
+		uint64_t keep = load64(to + w->offset) & ~w->mask;
+
+		store64(to + w->offset, keep | (load64(from + w->offset) & w->mask));
+	}
+}
+
+/* Nonzero if any byte of group g differs between a and b: one load pair per word. */
+static uint64_t group_xor(const struct vmcb_audit_map *m, int g, const uint8_t *a,
+			  const uint8_t *b)
+{
+	const struct vmcb_audit_word *w = &m->word[m->first_word[g]];
+	const struct vmcb_audit_word *end = &m->word[m->first_word[g + 1]];
+	uint64_t acc = 0;
+
+	for (; w < end; w++)
+		acc |= (load64(a + w->offset) ^ load64(b + w->offset)) & w->mask;
+	return acc;
+}
+
+/* ---- Auditor: findings ---- */
+
+#define VMCB_AUDIT_CHUNK 8u /* bytes reported per finding */
 
 /* The first differing chunk of at most 8 bytes of field f, zero-extended. */
 static void audit_values(const struct vmcb_field *f, const uint8_t *a, const uint8_t *b,
@@ -201,22 +374,22 @@ static void audit_values(const struct vmcb_field *f, const uint8_t *a, const uin
 	memcpy(after, b + f->offset + at, n);
 }
 
-static bool group_marked_clean(const struct vmcb *v, int g)
+/*
+ * The slow path, taken only when some clean group's bytes differ: name every
+ * differing field of the groups in `groups`, in table order, as the
+ * field-by-field audit always has. Out of line, so that the common case does
+ * not pay for the registers it needs.
+ */
+__attribute__((noinline))
+static unsigned audit_findings(uint32_t groups, const uint8_t *a, const uint8_t *b,
+			       struct vmcb_audit_finding *out, unsigned max)
 {
-	return g >= 0 && (v->control.clean & VMCB_CLEAN_BIT(g)) != 0;
-}
-
-unsigned vmcb_audit_check(const struct vmcb *snap, const struct vmcb *now,
-			  struct vmcb_audit_finding *out, unsigned max)
-{
-	const uint8_t *a = (const uint8_t *)snap;
-	const uint8_t *b = (const uint8_t *)now;
 	unsigned found = 0;
 
 	for (unsigned i = 0; i < vmcb_field_count; i++) {
 		const struct vmcb_field *f = &vmcb_field_table[i];
 
-		if (!group_marked_clean(now, f->group) ||
+		if (f->group < 0 || !(groups & VMCB_CLEAN_BIT(f->group)) ||
 		    memcmp(a + f->offset, b + f->offset, f->size) == 0)
 			continue;
 		if (found < max) {
@@ -227,4 +400,21 @@ unsigned vmcb_audit_check(const struct vmcb *snap, const struct vmcb *now,
 		found++;
 	}
 	return found;
+}
+
+unsigned vmcb_audit_check(const struct vmcb *snap, const struct vmcb *now,
+			  struct vmcb_audit_finding *out, unsigned max)
+{
+	const struct vmcb_audit_map *m = audit_map_get();
+	const uint8_t *a = (const uint8_t *)snap;
+	const uint8_t *b = (const uint8_t *)now;
+	uint32_t differ = 0;
+
+	for (uint32_t left = now->control.clean & VMCB_CLEAN_ALL; left; left &= left - 1u) {
+		int g = __builtin_ctz(left);
+
+		if (group_xor(m, g, a, b))
+			differ |= VMCB_CLEAN_BIT(g);
+	}
+	return differ ? audit_findings(differ, a, b, out, max) : 0;
 }

@@ -622,12 +622,29 @@ struct vmcb_audit_finding {
 	uint64_t before, after;
 };
 
+/*
+ * The bytes one clean-bit group's fields occupy: ranges in ascending offset
+ * order, fields of the group that touch merged into one range, no byte of
+ * another group or of no field included. Derived from VMCB_FIELDS() on first
+ * use, so the group of a field is still written down only once.
+ */
+struct vmcb_audit_range {
+	uint16_t offset; /* from the start of struct vmcb */
+	uint16_t size;
+};
+
+/* Group g's ranges, *count of them; NULL and 0 for VMCB_CLEAN_NONE or out of range. */
+const struct vmcb_audit_range *vmcb_audit_ranges(int g, unsigned *count);
+
 /* Copy v's grouped fields (the CPU's cached state) right after #VMEXIT; other bytes of snap are left alone. */
 void vmcb_audit_snapshot(struct vmcb *snap, const struct vmcb *v);
 /*
  * Right before VMRUN: every field of a group still marked clean in
- * now->control.clean that differs from snap is a finding. Fills up to max
- * entries of out (out may be NULL when max is 0); returns the total count.
+ * now->control.clean that differs from snap is a finding, in VMCB_FIELDS()
+ * order. Fills up to max entries of out (out may be NULL when max is 0);
+ * returns the total count. Without a finding only the groups' byte ranges
+ * are compared, 8 bytes at a time; fields are looked at only in a group
+ * whose bytes differ.
  */
 unsigned vmcb_audit_check(const struct vmcb *snap, const struct vmcb *now,
 			  struct vmcb_audit_finding *out, unsigned max);
