@@ -3,7 +3,8 @@
  * Host unit tests for arch/x86_64/lib/x86_gwalk.c. Guest memory is a byte
  * array read through the callback; page tables are built in it by a small
  * allocator, then walked for 4 KiB, 2 MiB and 1 GiB pages, missing entries,
- * permission accumulation, reserved bits and tables outside guest memory.
+ * permission accumulation, reserved bits, tables outside guest memory and
+ * non-canonical addresses.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -196,7 +197,7 @@ static void test_many_4k_pages(void **state)
 		x ^= x << 13;
 		x ^= x >> 17;
 		x ^= x << 5;
-		gva = ((uint64_t)x << 16 ^ (uint64_t)i << 40) & 0x0000fffffffff000ull;
+		gva = ((uint64_t)x << 16 ^ (uint64_t)i << 40) & 0x00007ffffffff000ull;
 		if (i & 1)
 			gva |= 0xffff800000000000ull;
 		gvas[i] = gva;
@@ -345,6 +346,60 @@ static void test_table_outside_memory(void **state)
 	expect_ok(gva, 0x000ffffffffff000ull, 0, 4);
 }
 
+/* ---- canonical addresses ---- */
+
+static bool read_must_not_happen(void *ctx, uint64_t gpa, uint64_t *val)
+{
+	(void)ctx;
+	(void)val;
+	fail_msg("a non-canonical walk read the table entry at 0x%llx", (unsigned long long)gpa);
+	return false;
+}
+
+static void test_canonical_edges_walk(void **state)
+{
+	(void)state;
+	/* The last byte of the lower half and the first and last of the upper half. */
+	map(0x00007ffffffff000ull, 1, 0x5000 | P | RW | US);
+	expect_ok(0x00007fffffffffffull, 0x5fff, X86_GWALK_W | X86_GWALK_U, 4);
+	expect_fail(ROOT, 0xffff800000000000ull, X86_GWALK_NOT_PRESENT, 1); /* walked, not refused */
+	map(0xffff800000000000ull, 1, 0x6000 | P | RW | US);
+	expect_ok(0xffff800000000000ull, 0x6000, X86_GWALK_W | X86_GWALK_U, 4);
+	map(0xfffffffffffff000ull, 1, 0x7000 | P);
+	expect_ok(0xffffffffffffffffull, 0x7fff, 0, 4);
+}
+
+static void test_noncanonical_is_refused(void **state)
+{
+	static const uint64_t bad[] = {
+		0x0000800000000000ull, /* the first above the lower half */
+		0xffff7fffffffffffull, /* the last below the upper half */
+		0x8000000000001000ull, /* would index like 0x1000 */
+		0x0001000000001000ull, /* bit 48 alone */
+		0x7fffffffffffffffull,
+		0x8000000000000000ull,
+	};
+
+	(void)state;
+	/* Map what the truncated addresses would index, so a walk would succeed. */
+	map(0x1000, 1, 0x3000 | P | RW | US);
+	map(0x00007ffffffff000ull, 1, 0x4000 | P | RW | US);
+	map(0xffff800000000000ull, 1, 0x5000 | P | RW | US);
+	map(0xfffffffffffff000ull, 1, 0x6000 | P | RW | US);
+	expect_ok(0x1000, 0x3000, X86_GWALK_W | X86_GWALK_U, 4);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint64_t gpa = 0x5555;
+		uint32_t flags = 0x77;
+
+		expect_fail(ROOT, bad[i], X86_GWALK_NONCANONICAL, 0);
+		/* Not one table read, whatever the tables hold. */
+		assert_int_equal(x86_gwalk(ROOT, bad[i], read_must_not_happen, NULL, &gpa, &flags),
+				 X86_GWALK_NONCANONICAL);
+		assert_int_equal(gpa, 0x5555);
+		assert_int_equal(flags, 0x77);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +416,8 @@ int main(void)
 		cmocka_unit_test_setup(test_ps_in_pml4e_is_reserved, setup),
 		cmocka_unit_test_setup(test_large_page_reserved_bits, setup),
 		cmocka_unit_test_setup(test_table_outside_memory, setup),
+		cmocka_unit_test_setup(test_canonical_edges_walk, setup),
+		cmocka_unit_test_setup(test_noncanonical_is_refused, setup),
 	};
 
 	return cmocka_run_group_tests_name("x86_gwalk", tests, NULL, NULL);

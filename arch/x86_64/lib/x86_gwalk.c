@@ -3,8 +3,10 @@
  * The guest's 4-level page walk (see x86_gwalk.h). Entry formats: Intel SDM
  * vol. 3A §4.5 (tables 4-15 to 4-20), AMD APM vol. 2 §5.3. Assumptions, fit
  * for the guests Anvil builds: EFER.NXE = 1 (bit 63 is NX, not reserved),
- * MAXPHYADDR = 52 (no address bits are reserved), and a canonical gva (the
- * CPU raised #GP before any walk otherwise).
+ * MAXPHYADDR = 52 (no address bits are reserved), and 4-level paging (48-bit
+ * linear addresses; no LA57). A non-canonical gva is refused rather than
+ * walked: the indices use bits 47:12 only, so 0x8000000000001000 would
+ * otherwise resolve like 0x1000.
  */
 #include "x86_gwalk.h"
 
@@ -21,6 +23,7 @@
 #define X86_LARGE_PAT (1ull << 12)
 
 #define X86_LEVELS 4u
+#define X86_VA_BITS 48u /* 4 levels of 9 index bits above the 12-bit page offset */
 #define X86_INDEX_BITS 9u
 #define X86_INDEX_MASK 0x1ffull
 #define X86_PAGE_SHIFT 12u
@@ -56,12 +59,22 @@ static bool x86_gwalk_large_reserved(uint64_t e, unsigned shift)
 	return (e & offset_bits & X86_PTE_ADDR & ~X86_LARGE_PAT) != 0;
 }
 
+/* Bits 63:47 all equal (Intel SDM vol. 1 §3.3.7.1, canonical addressing). */
+static bool x86_gwalk_canonical(uint64_t gva)
+{
+	uint64_t top = gva >> (X86_VA_BITS - 1u); /* bits 63:47, 17 of them */
+
+	return top == 0 || top == (1ull << (64u - X86_VA_BITS + 1u)) - 1u;
+}
+
 enum x86_gwalk_result x86_gwalk(uint64_t cr3, uint64_t gva, x86_gwalk_read_fn read, void *ctx,
 				uint64_t *gpa, uint32_t *flags)
 {
 	struct x86_gwalk_acc acc = { X86_GWALK_W | X86_GWALK_U };
 	uint64_t table = cr3 & X86_PTE_ADDR; /* PCID / PWT / PCD bits are not address */
 
+	if (!x86_gwalk_canonical(gva))
+		return X86_GWALK_NONCANONICAL;
 	for (unsigned level = X86_LEVELS; level >= 1; level--) {
 		unsigned shift = x86_gwalk_shift(level);
 		uint64_t index = (gva >> shift) & X86_INDEX_MASK;

@@ -23,9 +23,13 @@ enum x86_gwalk_result {
 	X86_GWALK_NOT_PRESENT,  /* a level had P=0 */
 	X86_GWALK_RESERVED,     /* reserved bits set (PS in PML4E, bits above MAXPHYADDR 52) */
 	X86_GWALK_BAD_TABLE,    /* a table entry lies outside guest memory */
+	X86_GWALK_NONCANONICAL, /* bits 63:47 of gva not all equal: the CPU faults, nothing is walked */
 };
 
-/* cr3: the guest CR3 (bits 51:12 used). On OK, *gpa and *flags are filled. */
+/*
+ * cr3: the guest CR3 (bits 51:12 used). On OK, *gpa and *flags are filled.
+ * A non-canonical gva is refused before any table is read.
+ */
 enum x86_gwalk_result x86_gwalk(uint64_t cr3, uint64_t gva, x86_gwalk_read_fn read, void *ctx,
 				uint64_t *gpa, uint32_t *flags);
 
