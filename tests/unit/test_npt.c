@@ -21,10 +21,13 @@
 #define KiB(x) ((uint64_t)(x) << 10)
 #define UNLIMITED (-1)
 
+#define FAKE_TABLES_MAX 64
+
 struct fake_mem {
 	int live;        /* tables allocated and not freed */
 	int allocs;
 	int fail_after;  /* allocations that succeed before NULL; UNLIMITED */
+	void *table[FAKE_TABLES_MAX]; /* the live ones, table[0 .. live) */
 };
 
 static void *fake_alloc(void *ctx)
@@ -34,20 +37,31 @@ static void *fake_alloc(void *ctx)
 
 	if (m->fail_after != UNLIMITED && m->allocs >= m->fail_after)
 		return NULL;
+	assert_true(m->live < FAKE_TABLES_MAX);
 	p = aligned_alloc(NPT_PAGE_4K, NPT_PAGE_4K);
 	assert_non_null(p);
 	memset(p, 0, NPT_PAGE_4K);
 	m->allocs++;
-	m->live++;
+	m->table[m->live++] = p;
 	return p;
+}
+
+/* Index of table in m->table, -1 if it is not live. */
+static int fake_find(const struct fake_mem *m, const void *table)
+{
+	for (int i = 0; i < m->live; i++)
+		if (m->table[i] == table)
+			return i;
+	return -1;
 }
 
 static void fake_free(void *ctx, void *table)
 {
 	struct fake_mem *m = ctx;
+	int i = fake_find(m, table);
 
-	assert_true(m->live > 0);
-	m->live--;
+	assert_true(i >= 0);
+	m->table[i] = m->table[--m->live];
 	free(table);
 }
 
@@ -352,6 +366,238 @@ static void test_destroy_frees_everything(void **state)
 	/* teardown checks that destroy leaves nothing live */
 }
 
+/* ---- npt_walk ---- */
+
+#define WALK_LEAVES_MAX 2048u
+
+struct walk_leaf {
+	uint64_t gpa, hpa, size;
+	uint32_t prot;
+};
+
+/* What one walk reported, in order. */
+struct walk_log {
+	struct walk_leaf leaf[WALK_LEAVES_MAX];
+	unsigned leaves;
+	uint64_t table[FAKE_TABLES_MAX];
+	unsigned tables;
+};
+
+static void log_leaf(void *ctx, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t prot)
+{
+	struct walk_log *w = ctx;
+
+	assert_true(w->leaves < WALK_LEAVES_MAX);
+	w->leaf[w->leaves++] = (struct walk_leaf){ gpa, hpa, size, prot };
+}
+
+static void log_table(void *ctx, uint64_t table_pa)
+{
+	struct walk_log *w = ctx;
+
+	assert_true(w->tables < FAKE_TABLES_MAX);
+	w->table[w->tables++] = table_pa;
+}
+
+static struct walk_log *walk_all(const struct npt *n)
+{
+	static struct walk_log w;
+	const struct npt_visitor vis = { .leaf = log_leaf, .table = log_table, .ctx = &w };
+
+	memset(&w, 0, sizeof(w));
+	npt_walk(n, &vis);
+	return &w;
+}
+
+/*
+ * Every table reported once, the root first, each one the allocator handed
+ * out and has not taken back, and as many as the NPT counts.
+ */
+static void expect_tables(const struct fixture *f, const struct walk_log *w)
+{
+	assert_int_equal(w->tables, f->npt.tables);
+	assert_int_equal(w->tables, (unsigned)f->mem.live);
+	assert_int_equal(w->table[0], f->npt.root_pa);
+	for (unsigned i = 0; i < w->tables; i++) {
+		assert_true(fake_find(&f->mem, fake_p2v(NULL, w->table[i])) >= 0);
+		for (unsigned j = 0; j < i; j++)
+			assert_true(w->table[j] != w->table[i]);
+	}
+}
+
+/* Leaves from *next on are the `count` pages of one run: gpa, hpa step by size together. */
+static void expect_run(const struct walk_log *w, unsigned *next, uint64_t gpa, uint64_t hpa,
+		       uint64_t size, unsigned count, uint32_t prot)
+{
+	for (unsigned k = 0; k < count; k++, (*next)++) {
+		const struct walk_leaf *l = &w->leaf[*next];
+
+		assert_true(*next < w->leaves);
+		assert_int_equal(l->gpa, gpa + k * size);
+		assert_int_equal(l->hpa, hpa + k * size);
+		assert_int_equal(l->size, size);
+		assert_int_equal(l->prot, prot);
+	}
+}
+
+static void test_walk_empty(void **state)
+{
+	struct fixture *f = *state;
+	struct walk_log *w = walk_all(&f->npt);
+
+	assert_int_equal(w->leaves, 0);
+	assert_int_equal(w->tables, 1);
+	expect_tables(f, w);
+}
+
+static void test_walk_after_map_split_access_unmap(void **state)
+{
+	struct fixture *f = *state;
+	struct walk_log *w;
+	unsigned next = 0;
+
+	/* Two 2 MiB leaves, and two 4 KiB leaves under another PDPT entry. */
+	assert_int_equal(npt_map(&f->npt, 0, MiB(64), MiB(4), NPT_RWX), 0);
+	assert_int_equal(npt_map(&f->npt, MiB(1024), MiB(128) + KiB(4), KiB(8), NPT_R), 0);
+	w = walk_all(&f->npt);
+	expect_run(w, &next, 0, MiB(64), NPT_PAGE_2M, 2, NPT_RWX);
+	expect_run(w, &next, MiB(1024), MiB(128) + KiB(4), NPT_PAGE_4K, 2, NPT_R);
+	assert_int_equal(next, w->leaves);
+	assert_int_equal(f->npt.tables, 5); /* PML4, PDPT, a PD for each GiB, one PT */
+	expect_tables(f, w);
+
+	/* Split the second 2 MiB leaf by taking one page away (kept, not present). */
+	assert_int_equal(npt_set_access(&f->npt, MiB(2) + KiB(20), 0), 0);
+	/* Unmap the first 2 MiB leaf and the first small page at 1 GiB. */
+	assert_int_equal(npt_unmap(&f->npt, 0, MiB(2)), 0);
+	assert_int_equal(npt_unmap(&f->npt, MiB(1024), KiB(4)), 0);
+	w = walk_all(&f->npt);
+	next = 0;
+	expect_run(w, &next, MiB(2), MiB(66), NPT_PAGE_4K, 5, NPT_RWX);
+	expect_run(w, &next, MiB(2) + KiB(20), MiB(66) + KiB(20), NPT_PAGE_4K, 1, 0);
+	expect_run(w, &next, MiB(2) + KiB(24), MiB(66) + KiB(24), NPT_PAGE_4K, 512 - 6, NPT_RWX);
+	expect_run(w, &next, MiB(1024) + KiB(4), MiB(128) + KiB(8), NPT_PAGE_4K, 1, NPT_R);
+	assert_int_equal(next, w->leaves);
+	assert_int_equal(f->npt.tables, 6);
+	expect_tables(f, w);
+
+	/* The last page at 1 GiB: its page table goes, and the walk sees one table less. */
+	assert_int_equal(npt_unmap(&f->npt, MiB(1024) + KiB(4), KiB(4)), 0);
+	w = walk_all(&f->npt);
+	assert_int_equal(w->leaves, 512);
+	assert_int_equal(f->npt.tables, 5);
+	expect_tables(f, w);
+}
+
+static void test_walk_not_present_2m_leaf(void **state)
+{
+	struct fixture *f = *state;
+	struct walk_log *w;
+	unsigned next = 0;
+
+	assert_int_equal(npt_map(&f->npt, MiB(4), MiB(8), MiB(2), 0), 0); /* remembered, not present */
+	assert_int_equal(npt_map(&f->npt, MiB(6), MiB(10), MiB(2), NPT_R | NPT_W), 0);
+	w = walk_all(&f->npt);
+	expect_run(w, &next, MiB(4), MiB(8), NPT_PAGE_2M, 1, 0);
+	expect_run(w, &next, MiB(6), MiB(10), NPT_PAGE_2M, 1, NPT_R | NPT_W);
+	assert_int_equal(next, w->leaves);
+	expect_tables(f, w);
+}
+
+/* Ascending gpa across PML4 entries, and up to the last page of the 48-bit space. */
+static void test_walk_order_and_top_of_space(void **state)
+{
+	struct fixture *f = *state;
+	struct walk_log *w;
+	unsigned next = 0;
+
+	assert_int_equal(npt_map(&f->npt, NPT_GPA_LIMIT - KiB(4), MiB(2), KiB(4), NPT_X | NPT_R), 0);
+	assert_int_equal(npt_map(&f->npt, MiB(1024) * 512, MiB(4), MiB(2), NPT_R), 0);
+	assert_int_equal(npt_map(&f->npt, KiB(4), MiB(6), KiB(4), NPT_RWX), 0);
+	w = walk_all(&f->npt);
+	expect_run(w, &next, KiB(4), MiB(6), NPT_PAGE_4K, 1, NPT_RWX);
+	expect_run(w, &next, MiB(1024) * 512, MiB(4), NPT_PAGE_2M, 1, NPT_R);
+	expect_run(w, &next, NPT_GPA_LIMIT - KiB(4), MiB(2), NPT_PAGE_4K, 1, NPT_R | NPT_X);
+	assert_int_equal(next, w->leaves);
+	assert_int_equal(w->tables, 1 + 3 + 2 + 3); /* root; PDPT, PD (and PT for 4 KiB) each */
+	expect_tables(f, w);
+}
+
+/* The entry at level on gpa's walk, whose tables must exist down to level. */
+static uint64_t *raw_slot(const struct npt *n, uint64_t gpa, unsigned level)
+{
+	uint64_t *t = n->root;
+
+	for (unsigned l = 4; l > level; l--) {
+		uint64_t e = t[(gpa >> (12 + 9 * (l - 1))) & 511];
+
+		assert_true((e & NPT_E_P) && !(e & NPT_E_PS));
+		t = fake_p2v(NULL, e & NPT_E_ADDR_MASK);
+	}
+	return &t[(gpa >> (12 + 9 * (level - 1))) & 511];
+}
+
+/*
+ * Entries this module never writes (no AVL leaf mark) still reach host
+ * memory for the CPU; the walk reports them as the CPU would use them,
+ * which is what a reachability proof needs.
+ */
+static void test_walk_reports_foreign_entries_as_the_cpu_sees_them(void **state)
+{
+	struct fixture *f = *state;
+	struct walk_log *w;
+	unsigned next = 0;
+
+	assert_int_equal(npt_map(&f->npt, 0, MiB(6), KiB(4), NPT_R), 0);
+	*raw_slot(&f->npt, KiB(4), 1) = 0xdead000ull | NPT_E_P | NPT_E_US;
+	*raw_slot(&f->npt, MiB(2), 2) = MiB(512) | NPT_E_P | NPT_E_RW | NPT_E_US | NPT_E_PS;
+	assert_false(npt_lookup(&f->npt, KiB(4), NULL, NULL, NULL)); /* the module's own view */
+	w = walk_all(&f->npt);
+	expect_run(w, &next, 0, MiB(6), NPT_PAGE_4K, 1, NPT_R);
+	expect_run(w, &next, KiB(4), 0xdead000ull, NPT_PAGE_4K, 1, NPT_RWX & ~NPT_W);
+	expect_run(w, &next, MiB(2), MiB(512), NPT_PAGE_2M, 1, NPT_RWX);
+	assert_int_equal(next, w->leaves);
+	*raw_slot(&f->npt, KiB(4), 1) = 0;
+	*raw_slot(&f->npt, MiB(2), 2) = 0;
+}
+
+static unsigned counted;
+
+static void count_leaf(void *ctx, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t prot)
+{
+	(void)ctx, (void)gpa, (void)hpa, (void)size, (void)prot;
+	counted++;
+}
+
+static void count_table(void *ctx, uint64_t table_pa)
+{
+	(void)ctx, (void)table_pa;
+	counted += 1000;
+}
+
+static void test_walk_null_callbacks(void **state)
+{
+	struct fixture *f = *state;
+	struct npt none = { 0 };
+	const struct npt_visitor leaves_only = { .leaf = count_leaf };
+	const struct npt_visitor tables_only = { .table = count_table };
+	const struct npt_visitor neither = { 0 };
+
+	assert_int_equal(npt_map(&f->npt, 0, 0, MiB(2) + KiB(8), NPT_R), 0);
+	counted = 0;
+	npt_walk(&f->npt, &leaves_only);
+	assert_int_equal(counted, 3);
+	counted = 0;
+	npt_walk(&f->npt, &tables_only);
+	assert_int_equal(counted, 4000); /* PML4, PDPT, PD, PT */
+	npt_walk(&f->npt, &neither);
+	npt_walk(&f->npt, NULL);
+	counted = 0;
+	npt_walk(&none, &leaves_only); /* no root: nothing */
+	npt_walk(&none, &tables_only);
+	assert_int_equal(counted, 0);
+}
+
 #define NPT_TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 
 int main(void)
@@ -371,6 +617,12 @@ int main(void)
 		NPT_TEST(test_bad_arguments),
 		NPT_TEST(test_alloc_failure),
 		NPT_TEST(test_destroy_frees_everything),
+		NPT_TEST(test_walk_empty),
+		NPT_TEST(test_walk_after_map_split_access_unmap),
+		NPT_TEST(test_walk_not_present_2m_leaf),
+		NPT_TEST(test_walk_order_and_top_of_space),
+		NPT_TEST(test_walk_reports_foreign_entries_as_the_cpu_sees_them),
+		NPT_TEST(test_walk_null_callbacks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

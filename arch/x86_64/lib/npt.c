@@ -318,6 +318,54 @@ bool npt_lookup(const struct npt *n, uint64_t gpa, uint64_t *hpa, uint32_t *prot
 	return true;
 }
 
+/* Bytes one entry at level maps: 4 KiB at the PT, 2 MiB at the PD, ... */
+static uint64_t level_size(unsigned level)
+{
+	return 1ull << (NPT_PAGE_SHIFT + NPT_INDEX_BITS * (level - 1u));
+}
+
+/*
+ * Whether entry e at level ends the walk, as the CPU sees it when P is set
+ * (the PT level, or PS), or as this module remembers it when P is clear.
+ */
+static bool walk_is_leaf(uint64_t e, unsigned level)
+{
+	if (!(e & NPT_E_P))
+		return is_leaf(e);
+	return level == NPT_LEVEL_PT || (e & NPT_E_PS);
+}
+
+static void walk_leaf(const struct npt_visitor *vis, uint64_t gpa, uint64_t e, unsigned level)
+{
+	uint64_t size = level_size(level);
+
+	if (vis->leaf) /* bits below the page size (the 2 MiB PAT bit 12) are no address */
+		vis->leaf(vis->ctx, gpa, e & NPT_E_ADDR_MASK & ~(size - 1u), size, leaf_prot(e));
+}
+
+/* Report the table t at table_pa (level, mapping from gpa), then its entries in order. */
+static void walk_table(const struct npt *n, const uint64_t *t, uint64_t table_pa,
+		       unsigned level, uint64_t gpa, const struct npt_visitor *vis)
+{
+	if (vis->table)
+		vis->table(vis->ctx, table_pa);
+	for (unsigned i = 0; i < NPT_ENTRIES; i++) {
+		uint64_t e = t[i];
+		uint64_t at = gpa + i * level_size(level);
+
+		if (walk_is_leaf(e, level))
+			walk_leaf(vis, at, e, level);
+		else if (e & NPT_E_P)
+			walk_table(n, table_at(n, e), e & NPT_E_ADDR_MASK, level - 1u, at, vis);
+	}
+}
+
+void npt_walk(const struct npt *n, const struct npt_visitor *vis)
+{
+	if (n->root && vis)
+		walk_table(n, n->root, n->root_pa, NPT_LEVEL_PML4, 0, vis);
+}
+
 /* Free the table t at level and every table below it. */
 static void free_tree(struct npt *n, uint64_t *t, unsigned level)
 {

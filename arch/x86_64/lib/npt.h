@@ -97,6 +97,29 @@ int npt_unmap(struct npt *n, uint64_t gpa, uint64_t size);
 bool npt_lookup(const struct npt *n, uint64_t gpa, uint64_t *hpa, uint32_t *prot,
 		unsigned *page_size);
 
+/*
+ * What npt_walk() reports; either callback may be NULL.
+ * leaf: one translation, present or not present but remembered (prot 0):
+ * [gpa, gpa + size) to [hpa, hpa + size), size 4096 or 2 MiB (larger only
+ * for a PS entry above the PD, which this module never writes).
+ * table: the host-physical address of one table page, the root included.
+ */
+struct npt_visitor {
+	void (*leaf)(void *ctx, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t prot);
+	void (*table)(void *ctx, uint64_t table_pa);
+	void *ctx;
+};
+
+/*
+ * Visit every leaf in ascending gpa order and every table page, each table
+ * before what lies below it, as the CPU's nested walk reads them: a present
+ * entry is a leaf at the PT level or with PS set, else a table. For proving
+ * what the tables make reachable (no host page outside the VM's RAM, no
+ * table outside the allocator's). Nothing when n has no root (before
+ * npt_init() or after npt_destroy()).
+ */
+void npt_walk(const struct npt *n, const struct npt_visitor *vis);
+
 /* Free every table, the root included. */
 void npt_destroy(struct npt *n);
 
