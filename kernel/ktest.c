@@ -47,14 +47,6 @@ void ktest_skip(struct ktest_ctx *t, const char *fmt, ...)
 	t->skipped = true;
 }
 
-void ktest_quirk(struct ktest_ctx *t, const char *quirk_id)
-{
-	if (!quirk_find(quirk_id))
-		panic("test %s/%s names unknown quirk '%s'", t->test->group, t->test->name, quirk_id);
-	if (quirk_active(quirk_id))
-		t->quirk = quirk_id;
-}
-
 void ktest_diag(struct ktest_ctx *t, const char *fmt, ...)
 {
 	(void)t;
@@ -80,6 +72,49 @@ bool check(struct ktest_ctx *t, bool cond, const char *fmt, ...)
 	return cond;
 }
 
+/* Remember (once) that an active quirk's check held in this test. */
+static void note_unseen(struct ktest_ctx *t, const char *quirk_id)
+{
+	for (unsigned i = 0; i < t->unseen_count; i++)
+		if (t->unseen[i] == quirk_id)
+			return;
+	if (t->unseen_count == KTEST_QUIRKS_MAX) {
+		ktest_fail(t, "the test names more than %d quirks", KTEST_QUIRKS_MAX);
+		return;
+	}
+	t->unseen[t->unseen_count++] = quirk_id;
+}
+
+bool check_quirk(struct ktest_ctx *t, bool cond, const char *quirk_id, const char *fmt, ...)
+{
+	const struct quirk *q = quirk_find(quirk_id);
+	if (!q)
+		panic("test %s/%s names unknown quirk '%s'", t->test->group, t->test->name, quirk_id);
+	char buf[KTEST_REASON_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	t->checks++;
+	bool active = quirk_active(q->id);
+	klog(LOG_DEBUG, "%s: %s%s", cond ? "pass" : "FAIL", buf, active ? " (quirk active)" : "");
+	if (cond) {
+		if (active)
+			note_unseen(t, q->id);
+		return true;
+	}
+	if (!active) {
+		ktest_fail(t, "%s", buf);
+		return false;
+	}
+	/* The evidence stays in the log; the TAP line only names the quirk. */
+	klog(LOG_ERROR, "%s/%s: check failed as quirk %s predicts: %s", t->test->group, t->test->name, q->id,
+	     buf);
+	if (!t->quirk)
+		t->quirk = q->id;
+	return false;
+}
+
 static void run_body(void *arg)
 {
 	struct ktest_ctx *t = arg;
@@ -93,6 +128,25 @@ static void describe_fault(struct ktest_ctx *t, const struct fault_info *fi)
 	snprintf(t->reason, sizeof(t->reason),
 		 "unexpected %s at %s (error code 0x%lx, address 0x%lx)", arch_fault_name(fi->vector), where,
 		 (unsigned long)fi->error_code, (unsigned long)fi->addr);
+}
+
+/*
+ * An ordinary failure beats a quirk's, which beats a skip; only a test that
+ * passed can say its quirks were not seen.
+ */
+static void report_verdict(struct tap_writer *tap, const char *name, const struct ktest_ctx *t)
+{
+	if (t->failed) {
+		tap_not_ok(tap, name, t->reason);
+	} else if (t->quirk) {
+		tap_todo(tap, name, t->quirk);
+	} else if (t->skipped) {
+		tap_skip(tap, name, t->reason);
+	} else {
+		tap_ok(tap, name);
+		for (unsigned i = 0; i < t->unseen_count; i++)
+			quirk_report_unseen(tap, t->unseen[i], name);
+	}
 }
 
 static void run_one(const struct ktest *k, struct tap_writer *tap, const struct anvil_options *opt)
@@ -114,10 +168,7 @@ static void run_one(const struct ktest *k, struct tap_writer *tap, const struct 
 		snprintf(ctx.reason, sizeof(ctx.reason), "TIMEOUT after %lu ms", (unsigned long)ms);
 		ctx.failed = true;
 	}
-	if (ctx.skipped && !ctx.failed)
-		tap_skip(tap, name, ctx.reason);
-	else
-		quirk_tap_verdict(tap, name, !ctx.failed, ctx.reason, ctx.quirk);
+	report_verdict(tap, name, &ctx);
 }
 
 unsigned ktest_run_list(const struct ktest *list, unsigned n, struct tap_writer *tap,

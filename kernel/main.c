@@ -20,6 +20,7 @@
 #include <anvil/panic.h>
 #include <anvil/payload.h>
 #include <anvil/platform.h>
+#include <anvil/quirks.h>
 #include <anvil/tap.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
@@ -109,6 +110,7 @@ static void run_tests(void)
 	if (platform.boot->handoff_tsc && arch_cycles_hz())
 		klog(LOG_ERROR, "boot: handoff_to_tap_us=%lu",
 		     (unsigned long)clock_cycles_to_us(t_tap - platform.boot->handoff_tsc));
+	quirks_describe(&tap);
 	crash_on_request(platform.options.crash);
 	ktest_run_all(&tap, &platform.options);
 	payload_run_all(&tap, &platform.options);
@@ -153,6 +155,7 @@ void kernel_main(struct boot_info *bi)
 	cmdline_defaults(&platform.options);
 	cmdline_parse(bi->cmdline, &platform.options, report_cmdline_problem, NULL);
 	log_set_level(platform.options.loglevel);
+	quirks_set_emulator_version(platform.options.emulator_version);
 	panic_set_finish(platform.options.on_finish);
 	describe_boot(bi);
 	if (!platform.fb_ok)

@@ -367,6 +367,57 @@ static void cmdline_opt_crash(struct cmdline_parser *p,
 	p->o->crash = (enum anvil_crash)i;
 }
 
+/* The characters a version string may have (Debian's, minus the epoch ':'). */
+static bool cmdline_is_version_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       (c >= 'a' && c <= 'z') || c == '.' || c == '+' || c == '~' ||
+	       c == '-';
+}
+
+/* "keeping '7.2.19'" or "keeping unknown", for reports. */
+static const char *cmdline_version_kept(char out[CMDLINE_VERSION_MAX + 16],
+					const char *current)
+{
+	if (current[0])
+		snprintf(out, CMDLINE_VERSION_MAX + 16, "keeping '%s'", current);
+	else
+		snprintf(out, CMDLINE_VERSION_MAX + 16, "keeping unknown");
+	return out;
+}
+
+static void cmdline_opt_emulator_version(struct cmdline_parser *p,
+					 const struct cmdline_word *w)
+{
+	char shown[CMDLINE_SHOW_MAX + 4], kept[CMDLINE_VERSION_MAX + 16];
+	char *field = p->o->emulator_version;
+
+	cmdline_version_kept(kept, field);
+	if (w->value_len == 0) {
+		cmdline_problem(p, "emulator_version= at column %u is empty (%s)",
+				w->column, kept);
+		return;
+	}
+	if (w->value_len >= CMDLINE_VERSION_MAX) {
+		cmdline_problem(p,
+				"emulator_version='%s' at column %u is longer than %d characters (%s)",
+				cmdline_show(shown, w->value, w->value_len),
+				w->column, CMDLINE_VERSION_MAX - 1, kept);
+		return;
+	}
+	for (size_t i = 0; i < w->value_len; i++) {
+		if (!cmdline_is_version_char(w->value[i])) {
+			cmdline_problem(p,
+					"emulator_version='%s' at column %u may only have 0-9 A-Z a-z . + ~ - (%s)",
+					cmdline_show(shown, w->value, w->value_len),
+					w->column, kept);
+			return;
+		}
+	}
+	memcpy(field, w->value, w->value_len);
+	field[w->value_len] = '\0';
+}
+
 /* ---- the option table ----------------------------------------------- */
 
 struct cmdline_option {
@@ -386,6 +437,8 @@ static const struct cmdline_option cmdline_options[] = {
 	{ "bench", "bench[=0|1]", true, cmdline_opt_bench },
 	{ "audit", "audit[=0|1]", true, cmdline_opt_audit },
 	{ "crash", "crash=none|panic|fault|hang", false, cmdline_opt_crash },
+	{ "emulator_version", "emulator_version=<version>", false,
+	  cmdline_opt_emulator_version },
 };
 
 static const struct cmdline_option *cmdline_find(const struct cmdline_word *w)
@@ -448,6 +501,7 @@ void cmdline_defaults(struct anvil_options *o)
 	o->loglevel = CMDLINE_LOG_INFO;
 	o->bench = false;
 	o->audit = true;
+	o->emulator_version[0] = '\0';
 }
 
 int cmdline_parse(const char *line, struct anvil_options *o,

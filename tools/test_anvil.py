@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, TOOLS)
 
-from anvil_lib import cli, cmdline, emulators, junit, platforms, process, report  # noqa: E402
+from anvil_lib import cli, cmdline, emulators, junit, platforms, process, report, versions  # noqa: E402
 from anvil_lib.progress import Progress  # noqa: E402
 from anvil_lib.result import FAILED, PASSED, SKIPPED, RunResult, decide  # noqa: E402
 from anvil_lib.tap import FAIL, PASS, SKIP, TODO, TapParser, clean_line, parse_test_line  # noqa: E402
@@ -41,6 +41,23 @@ ok 3 - vmx_basic # SKIP no VMX on this CPU
 ok 4 - pmm alloc\\#free
 BENCH name=vmrun_roundtrip value=7512.5 unit=ns
 2 passed, 0 failed, 2 skipped
+"""
+
+
+# What the kernel prints when cases an active quirk covers pass (kernel/quirks.c).
+UNSEEN = """\
+TAP version 13
+# boot: handoff_to_tap_us=1
+# emulator: qemu-tcg version 7.2.22
+ok 1 - cpu/gp_unknown_msr
+# quirk no longer seen: qemu-tcg-unknown-msr-no-gp in cpu/gp_unknown_msr
+not ok 2 - svm_intercepts/io_string_rep_addr64 # TODO qemu-tcg-ioio-no-address-size
+ok 3 - clean_bits/touch_cr2
+# quirk no longer seen: bochs-svm-vmrun-no-cr2-load in clean_bits/touch_cr2
+# quirk no longer seen: some-quirk in a case with spaces
+ok 4 - b
+1..4
+3 passed, 0 failed, 1 skipped
 """
 
 
@@ -186,6 +203,27 @@ class TapStreamTests(unittest.TestCase):
         p = feed(GOOD)
         self.assertEqual([t.duration for t in p.tests], [3.0, 1.0, 1.0, 1.0])
 
+    def test_quirk_no_longer_seen(self):
+        p = feed(UNSEEN)
+        self.assertEqual(p.consistency_errors(), [])
+        self.assertEqual([(u.quirk, u.case, u.number) for u in p.unseen_quirks],
+                         [("qemu-tcg-unknown-msr-no-gp", "cpu/gp_unknown_msr", 1),
+                          ("bochs-svm-vmrun-no-cr2-load", "clean_bits/touch_cr2", 3),
+                          ("some-quirk", "a case with spaces", 0)])
+        self.assertEqual(p.counts(), (3, 0, 0, 1))     # the lines change no verdict
+        self.assertIn("# quirk no longer seen: qemu-tcg-unknown-msr-no-gp in cpu/gp_unknown_msr",
+                      p.tests[0].details)               # still a diagnostic of its test
+
+    def test_other_diagnostics_are_not_unseen_quirks(self):
+        p = feed("TAP version 13\n1..1\nok 1 - a\n# quirk no longer seen:\n"
+                 "# quirk no longer seen: x\n# quirk seen: q in a\nquirk no longer seen: q in a\n"
+                 "1 passed, 0 failed, 0 skipped")
+        self.assertEqual(p.unseen_quirks, [])
+
+    def test_unseen_before_tap_is_ignored(self):
+        p = feed("# quirk no longer seen: q in a\nTAP version 13\n1..0\n0 passed, 0 failed, 0 skipped")
+        self.assertEqual(p.unseen_quirks, [])
+
 
 class VerdictTests(unittest.TestCase):
     def test_pass(self):
@@ -301,11 +339,109 @@ class CmdlineTests(unittest.TestCase):
         self.assertEqual(cmdline.build("on_finish=halt verbose"), "on_finish=halt verbose")
         self.assertEqual(cmdline.build("tests=a", tests="b"), "on_finish=exit tests=a")
 
+    def test_emulator_version(self):
+        self.assertEqual(cmdline.build(emulator_version="7.2.19"), "on_finish=exit emulator_version=7.2.19")
+        self.assertEqual(cmdline.build(tests="a", emulator_version="2.7"),
+                         "on_finish=exit tests=a emulator_version=2.7")
+        self.assertEqual(cmdline.build("emulator_version=2.8", emulator_version="2.7"),
+                         "on_finish=exit emulator_version=2.8")
+        # What the kernel would reject is not passed at all: unknown is better than wrong.
+        for bad in ("", None, "1:7.2", "7.2 beta", "x" * 32, "7.2;reboot"):
+            self.assertEqual(cmdline.build(emulator_version=bad), "on_finish=exit", bad)
+        self.assertTrue(cmdline.version_ok("2.7+dfsg-4~bpo12.1"))
+        self.assertTrue(cmdline.version_ok("x" * 31))
+
     def test_check(self):
         self.assertIsNone(cmdline.check("on_finish=exit tests=a,b"))
         self.assertIsNotNone(cmdline.check('x="y"'))
         self.assertIsNotNone(cmdline.check("a;reboot"))
         self.assertIsNotNone(cmdline.check("x" * 1024))
+
+
+def _fake_binary(d: str, name: str, body: str) -> str:
+    """An executable shell script standing in for an emulator binary."""
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + body)
+    os.chmod(path, 0o755)
+    return path
+
+
+class VersionTests(unittest.TestCase):
+    def test_qemu_version_line(self):
+        self.assertEqual(versions.qemu_version_from_output(
+            "QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)\n"
+            "Copyright (c) 2003-2022 Fabrice Bellard and the QEMU Project developers\n"), "7.2.19")
+        self.assertEqual(versions.qemu_version_from_output("QEMU emulator version 8.2.2\n"), "8.2.2")
+        self.assertEqual(versions.qemu_version_from_output("QEMU emulator version 9.0.50 (v9.0.0-1-g0)"),
+                         "9.0.50")
+        for text in ("", "qemu-system-x86_64: unknown option\n", "Copyright\nQEMU emulator version 7.2.0\n",
+                     "QEMU emulator version unknown\n"):
+            self.assertIsNone(versions.qemu_version_from_output(text), text)
+
+    def test_debian_upstream_version(self):
+        for deb, upstream in (("2.7+dfsg-4+deb12u1", "2.7"), ("2.7+dfsg-4", "2.7"),
+                              ("1:7.2+dfsg-7+deb12u18+b3", "7.2"), ("2.8-1", "2.8"),
+                              ("3.0~pre1-2", "3.0"), ("2.7.1", "2.7.1")):
+            self.assertEqual(versions.debian_upstream_version(deb), upstream, deb)
+        self.assertIsNone(versions.debian_upstream_version(""))
+        self.assertIsNone(versions.debian_upstream_version("dfsg"))
+
+    def test_dpkg_owner(self):
+        self.assertEqual(versions.dpkg_owner_from_output("bochs: /usr/bin/bochs\n"), "bochs")
+        self.assertEqual(versions.dpkg_owner_from_output(
+            "diversion by x from: /usr/bin/q\nqemu-system-x86:amd64, other: /usr/bin/q\n"), "qemu-system-x86")
+        self.assertIsNone(versions.dpkg_owner_from_output(""))
+        self.assertIsNone(versions.dpkg_owner_from_output("dpkg-query: no path found matching pattern\n"))
+
+    def platform(self, emulator, binary):
+        return platforms.Platform(name="x", description="", emulator=emulator, binary=binary,
+                                  boot="none", timeout=1)
+
+    def test_qemu_binary_is_asked_once(self):
+        with tempfile.TemporaryDirectory() as d:
+            calls = os.path.join(d, "calls")
+            qemu = _fake_binary(d, "qemu-fake", f'echo "$@" >> {calls}\n'
+                                'echo "QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)"\n'
+                                'echo "Copyright (c) 2003-2022 Fabrice Bellard"\n')
+            p = self.platform("qemu", qemu)
+            self.assertEqual(versions.emulator_version(p), "7.2.19")
+            self.assertEqual(versions.emulator_version(p), "7.2.19")
+            with open(calls) as f:
+                self.assertEqual(f.read(), "--version\n")   # cached, and never started a VM
+
+    def test_unknown_versions(self):
+        with tempfile.TemporaryDirectory() as d:
+            failing = _fake_binary(d, "qemu-broken", "echo 'QEMU emulator version 7.2.19'; exit 1\n")
+            self.assertIsNone(versions.emulator_version(self.platform("qemu", failing)))
+            silent = _fake_binary(d, "qemu-silent", "exit 0\n")
+            self.assertIsNone(versions.emulator_version(self.platform("qemu", silent)))
+            # A binary no package owns has no package version.
+            bochs = _fake_binary(d, "bochs-fake", "echo never run; exit 1\n")
+            self.assertIsNone(versions.emulator_version(self.platform("bochs", bochs)))
+        self.assertIsNone(versions.emulator_version(self.platform("qemu", "/no/such/qemu-anvil")))
+        self.assertIsNone(versions.emulator_version(self.platform("command", sys.executable)))
+        self.assertIsNone(versions.emulator_version(self.platform("command", "")))
+
+    def test_installed_bochs(self):
+        import shutil
+        if not shutil.which("bochs") or not shutil.which("dpkg-query"):
+            self.skipTest("no Debian bochs on this machine")
+        version = versions.emulator_version(self.platform("bochs", "bochs"))
+        self.assertRegex(version or "", r"^\d+(\.\d+)+$")
+        self.assertTrue(cmdline.version_ok(version))
+
+    def test_command_line_per_platform(self):
+        with tempfile.TemporaryDirectory() as d:
+            qemu = _fake_binary(d, "qemu-fake", 'echo "QEMU emulator version 8.1.3"\n')
+            args = cli.parser().parse_args(["run", "--tests", "cpu/*"])
+            self.assertEqual(cli._cmdline_for(args, self.platform("qemu", qemu), bench=False),
+                             "on_finish=exit tests=cpu/* emulator_version=8.1.3")
+            self.assertEqual(cli._cmdline_for(args, self.platform("command", qemu), bench=True),
+                             "on_finish=exit tests=cpu/* bench=1")
+            missing = self.platform("qemu", qemu)
+            missing.requires_bin = ["no-such-emulator-anvil"]
+            self.assertEqual(cli._cmdline_for(args, missing, bench=False), "on_finish=exit tests=cpu/*")
 
 
 class PlatformFileTests(unittest.TestCase):
@@ -660,6 +796,22 @@ class CliTests(FakeEmulatorMixin, unittest.TestCase):
         self.assertIn("not ok 2 - y # wrong value", log)
         self.assertIn("verdict FAIL", log)
 
+    def test_quirks_no_longer_seen_in_the_summary(self):
+        self.platform("a-unseen", UNSEEN + "@exit 1\n")
+        rc, out = self.anvil("run", "a-unseen")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("Quirks no longer seen (the emulator may have been fixed: re-check, then "
+                      "version-gate or remove the quirk):\n  qemu-tcg-unknown-msr-no-gp:\n"
+                      "    a-unseen 1 - cpu/gp_unknown_msr\n", out)
+        self.assertEqual(out.splitlines()[-1], "3 passed, 0 failed, 1 skipped")
+        with open(self.reports("a-unseen.log")) as f:
+            log = f.read()
+        self.assertIn("kernel command line: on_finish=exit\n", log)   # a command emulator has no version
+        with open(self.reports("run-summary.json")) as f:
+            unseen = json.load(f)["platforms"][0]["quirks_no_longer_seen"]
+        self.assertEqual([u["quirk"] for u in unseen],
+                         ["qemu-tcg-unknown-msr-no-gp", "bochs-svm-vmrun-no-cr2-load", "some-quirk"])
+
     def test_selected_platforms_pass(self):
         self.platform("a-good", GOOD + "@exit 1\n")
         self.platform("b-hang", "TAP version 13\n@hang\n")
@@ -755,6 +907,42 @@ class ProgressTests(unittest.TestCase):
 
 
 class ReportTests(unittest.TestCase):
+    def test_quirks_no_longer_seen_section(self):
+        from anvil_lib.result import skipped
+        seen = decided(UNSEEN, rc=1)
+        other = RunResult(platform="bochs-x86-svm", parser=feed(
+            "TAP version 13\n# boot: handoff_to_tap_us=1\n1..1\nok 1 - clean_bits/touch_cr2\n"
+            "# quirk no longer seen: bochs-svm-vmrun-no-cr2-load in clean_bits/touch_cr2\n"
+            "1 passed, 0 failed, 0 skipped"), timeout_s=30)
+        other.outcome = outcome(rc=0)
+        decide(other, 0, 1)
+        clean = decided(GOOD, rc=1)
+        self.assertEqual((seen.verdict, other.verdict), (PASSED, PASSED))   # no verdict changes
+        text = report.summary([seen, other, clean, skipped("x", "missing x")], "build/reports")
+        lines = text.splitlines()
+        start = lines.index("Quirks no longer seen (the emulator may have been fixed: re-check, "
+                            "then version-gate or remove the quirk):")
+        self.assertEqual(lines[start + 1:start + 7], [
+            "  qemu-tcg-unknown-msr-no-gp:",
+            "    p 1 - cpu/gp_unknown_msr",
+            "  bochs-svm-vmrun-no-cr2-load:",
+            "    p 3 - clean_bits/touch_cr2",
+            "    bochs-x86-svm 1 - clean_bits/touch_cr2",
+            "  some-quirk:",
+        ])
+        self.assertEqual(lines[start + 7], "    p a case with spaces")
+        self.assertLess(lines.index(f"TODO (known emulator quirks, see {report.QUIRKS_DOC}):"), start)
+        self.assertNotIn("Quirks no longer seen", report.summary([clean], "build/reports"))
+
+    def test_quirks_no_longer_seen_in_json(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "summary.json")
+            report.write_summary_json(path, [decided(UNSEEN, rc=1)])
+            with open(path) as f:
+                doc = json.load(f)
+        self.assertEqual(doc["platforms"][0]["quirks_no_longer_seen"][0],
+                         {"quirk": "qemu-tcg-unknown-msr-no-gp", "case": "cpu/gp_unknown_msr", "number": 1})
+
     def test_table_and_totals(self):
         from anvil_lib.result import skipped
         good = decided(GOOD, rc=1)

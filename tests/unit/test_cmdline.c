@@ -165,6 +165,24 @@ static void test_crash_values(void **state)
 			    "cmdline: crash='explode' at column 1 is not one of none|panic|fault|hang (ignored)");
 }
 
+static void test_emulator_version_values(void **state)
+{
+	(void)state;
+	assert_string_equal(opt.emulator_version, ""); /* unknown unless given */
+	assert_int_equal(parse("emulator_version=7.2.19"), 0);
+	assert_string_equal(opt.emulator_version, "7.2.19");
+	assert_int_equal(parse("emulator_version=2.7+dfsg-4~bpo12.1"), 0);
+	assert_string_equal(opt.emulator_version, "2.7+dfsg-4~bpo12.1");
+	assert_int_equal(parse("emulator_version=\"3.0\""), 0);
+	assert_string_equal(opt.emulator_version, "3.0");
+	/* The longest that fits, and the default line the runner builds. */
+	assert_int_equal(parse("emulator_version=1234567890123456789012345678901"), 0);
+	assert_string_equal(opt.emulator_version, "1234567890123456789012345678901");
+	assert_int_equal(parse("on_finish=exit emulator_version=2.7 timeout=5"), 0);
+	assert_string_equal(opt.emulator_version, "2.7");
+	assert_int_equal(opt.timeout_s, 5);
+}
+
 static void test_timeout_bounds(void **state)
 {
 	(void)state;
@@ -306,6 +324,30 @@ static void test_bench_bad(void **state)
 	assert_string_equal(rep.msg[1],
 			    "cmdline: bench='' at column 11 is not 0 or 1 (keeping 0)");
 	assert_false(opt.bench);
+}
+
+static void test_emulator_version_bad(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("emulator_version=1:7.2 emulator_version= emulator_version"), 3);
+	assert_string_equal(rep.msg[0],
+			    "cmdline: emulator_version='1:7.2' at column 1 may only have 0-9 A-Z a-z . + ~ - (keeping unknown)");
+	assert_string_equal(rep.msg[1],
+			    "cmdline: emulator_version= at column 24 is empty (keeping unknown)");
+	assert_string_equal(rep.msg[2],
+			    "cmdline: emulator_version at column 42 needs a value (emulator_version=<version>; ignored)");
+	assert_string_equal(opt.emulator_version, "");
+
+	assert_int_equal(parse("emulator_version=2.7 emulator_version=\"2 8\" emulator_version=2\\.8"), 2);
+	assert_string_equal(rep.msg[3],
+			    "cmdline: emulator_version='2 8' at column 22 may only have 0-9 A-Z a-z . + ~ - (keeping '2.7')");
+	assert_string_equal(rep.msg[4],
+			    "cmdline: emulator_version='2\\.8' at column 45 may only have 0-9 A-Z a-z . + ~ - (keeping '2.7')");
+	assert_int_equal(parse("emulator_version=12345678901234567890123456789012"), 1);
+	assert_string_equal(rep.msg[5],
+			    "cmdline: emulator_version='12345678901234567890123456789012' at column 1 is longer than 31 characters (keeping '2.7')");
+	assert_int_equal(parse("emulator_version=7.2$"), 1);
+	assert_string_equal(opt.emulator_version, "2.7"); /* a bad value changes nothing */
 }
 
 static void test_missing_value(void **state)
@@ -579,6 +621,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bench_values, setup),
 		cmocka_unit_test_setup(test_audit_values, setup),
 		cmocka_unit_test_setup(test_crash_values, setup),
+		cmocka_unit_test_setup(test_emulator_version_values, setup),
 		cmocka_unit_test_setup(test_timeout_bounds, setup),
 		cmocka_unit_test_setup(test_quoted_values, setup),
 		cmocka_unit_test_setup(test_quote_in_middle_of_value, setup),
@@ -593,6 +636,7 @@ int main(void)
 		cmocka_unit_test_setup(test_on_finish_bad, setup),
 		cmocka_unit_test_setup(test_loglevel_bad, setup),
 		cmocka_unit_test_setup(test_bench_bad, setup),
+		cmocka_unit_test_setup(test_emulator_version_bad, setup),
 		cmocka_unit_test_setup(test_missing_value, setup),
 		cmocka_unit_test_setup(test_empty_key, setup),
 		cmocka_unit_test_setup(test_unterminated_quote, setup),

@@ -15,7 +15,7 @@ import signal
 import sys
 from typing import List
 
-from . import cmdline, images, report
+from . import cmdline, images, report, versions
 from .platforms import PlatformError, default_platform, load_platforms, select
 from .progress import Progress
 from .result import PASSED, SKIPPED, RunResult
@@ -85,14 +85,21 @@ def _build(args, platforms) -> bool:
     return ok
 
 
+def _cmdline_for(args, p, bench: bool) -> str:
+    """The kernel command line for one platform: the emulator's version is its own."""
+    version = None if p.skip_reason() else versions.emulator_version(p)
+    return cmdline.build(args.cmdline, args.tests, args.test_timeout, bench=bench,
+                         emulator_version=version)
+
+
 def _run_all(args, ctx: Context, platforms, stem_suffix: str = "", bench: bool = False) -> List[RunResult]:
-    line = cmdline.build(args.cmdline, args.tests, args.test_timeout, bench=bench)
     progress = Progress(verbose=args.verbose)
     results = []
     for p in platforms:  # never in parallel: one emulator at a time
         if not progress.tty:
             print(f"anvil: {p.name}: {p.description}", flush=True)
-        results.append(run_platform(ctx, p, line, progress, args.timeout, p.name + stem_suffix))
+        results.append(run_platform(ctx, p, _cmdline_for(args, p, bench), progress, args.timeout,
+                                    p.name + stem_suffix))
     return results
 
 

@@ -4,6 +4,8 @@ In the table, 'skipped' counts plain SKIPs and 'todo' the known emulator
 quirks; the closing line's 'skipped' is their sum, as in the kernel's own
 closing line. A run that failed as a whole (timeout, crash, inconsistent TAP)
 adds one to 'failed' in the closing line, so '0 failed' always means success.
+Cases an active quirk covers that passed ('# quirk no longer seen') get their
+own summary section: they change no verdict, but the quirk needs re-checking.
 """
 
 import json
@@ -64,6 +66,24 @@ def todos_by_quirk(results: List[RunResult]) -> List[str]:
     return lines
 
 
+UNSEEN_HEADING = ("Quirks no longer seen (the emulator may have been fixed: re-check, "
+                  "then version-gate or remove the quirk):")
+
+
+def unseen_by_quirk(results: List[RunResult]) -> List[str]:
+    """'# quirk no longer seen' lines, grouped by quirk like the TODO section."""
+    quirks = OrderedDict()
+    for r in results:
+        for u in r.unseen_quirks():
+            case = f"{u.number} - {u.case}" if u.number else u.case
+            quirks.setdefault(u.quirk, []).append(f"{r.platform} {case}")
+    lines = []
+    for quirk, cases in quirks.items():
+        lines.append(f"  {quirk}:")
+        lines.extend(f"    {c}" for c in cases)
+    return lines
+
+
 def failures(results: List[RunResult]) -> List[str]:
     lines = []
     for r in results:
@@ -96,6 +116,9 @@ def summary(results: List[RunResult], reports_dir: str) -> str:
     todo = todos_by_quirk(results)
     if todo:
         out += [f"TODO (known emulator quirks, see {QUIRKS_DOC}):"] + todo
+    unseen = unseen_by_quirk(results)
+    if unseen:
+        out += [UNSEEN_HEADING] + unseen
     warnings = [f"  {r.platform}: {w}" for r in results for w in r.warnings]
     if warnings:
         out += ["Warnings:"] + warnings
@@ -159,6 +182,8 @@ def _result_json(r: RunResult) -> dict:
                      for t in r.failed_tests()],
         "todo_tests": [{"number": t.number, "name": t.name, "quirk": t.quirk}
                        for t in r.todo_tests()],
+        "quirks_no_longer_seen": [{"quirk": u.quirk, "case": u.case, "number": u.number}
+                                  for u in r.unseen_quirks()],
         "bench": [{"name": b.name, "value": b.value, "unit": b.unit} for b in r.parser.benches],
     }
 

@@ -52,6 +52,10 @@ class RunResult:
     def passed_tests(self):
         return [t for t in self.parser.tests if t.outcome == PASS]
 
+    def unseen_quirks(self):
+        """Cases an active quirk covers that passed: the emulator may have been fixed."""
+        return self.parser.unseen_quirks
+
     def failure_count(self) -> int:
         """Failed tests plus one for a run that failed as a whole."""
         return len(self.failed_tests()) + (1 if self.problems else 0)

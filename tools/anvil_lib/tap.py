@@ -9,6 +9,9 @@ Anvil conventions on top of TAP 13 (https://testanything.org/tap-version-13-spec
   N passed, N failed, N skipped    the kernel's closing line (skipped includes TODO)
   BENCH name=<id> value=<n> unit=<u>
   # boot: handoff_to_tap_us=<n>    firmware hand-off to "TAP version 13", in us
+  # quirk no longer seen: <quirk-id> in <case>
+                                   a case an active quirk covers passed: the
+                                   emulator may have been fixed
 Everything before the "TAP version 13" line is firmware/loader noise.
 """
 
@@ -29,6 +32,7 @@ _CLOSING = re.compile(r"^(?:#\s*)?(\d+) passed, (\d+) failed, (\d+) skipped\s*$"
 _BENCH = re.compile(r"^(?:#\s*)?BENCH\s+name=(\S+)\s+value=(\S+)\s+unit=(\S+)\s*$")
 _HANDOFF = re.compile(r"^#\s*boot:.*\bhandoff_to_tap_us=(\d+)")
 _BAIL = re.compile(r"^Bail out!\s*(.*)$")
+_UNSEEN = re.compile(r"^#\s*quirk no longer seen:\s*(\S+)\s+in\s+(\S.*?)\s*$")
 _DIRECTIVE = re.compile(r"^(skip\w*|todo)\b:?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _YAML_START = re.compile(r"^\s+---\s*$")
 _YAML_END = re.compile(r"^\s+\.\.\.\s*$")
@@ -59,6 +63,14 @@ class Bench:
     value: float
     unit: str
     text: str               # the value as printed
+
+
+@dataclass
+class UnseenQuirk:
+    """A case an active quirk covers passed ('# quirk no longer seen: ...')."""
+    quirk: str
+    case: str
+    number: int = 0         # the test line it follows, when that is the case (0: unknown)
 
 
 @dataclass
@@ -125,6 +137,7 @@ class TapParser:
         self.bail: Optional[str] = None
         self.benches: List[Bench] = []
         self.handoff_us: Optional[int] = None
+        self.unseen_quirks: List[UnseenQuirk] = []
         self.tap_lines: List[str] = []
         self.errors: List[str] = []     # consistency problems found while streaming
         self._pending: List[str] = []   # diagnostics not yet attached to a result
@@ -191,11 +204,20 @@ class TapParser:
             if m:
                 return handler(m, line)
         if line.startswith("#"):
+            self._note_unseen(line)
             self._pending.append(line)
             if self.tests:
                 self.tests[-1].details.append(line)
             return Event("diag", line)
         return Event("other", line)
+
+    def _note_unseen(self, line: str) -> None:
+        m = _UNSEEN.match(line)
+        if not m:
+            return
+        last = self.last_test
+        number = last.number if last is not None and last.name == m.group(2) else 0
+        self.unseen_quirks.append(UnseenQuirk(m.group(1), m.group(2), number))
 
     def _add_test(self, result: TestResult, at: Optional[float]) -> Event:
         expected = len(self.tests) + 1

@@ -38,6 +38,13 @@ enum cmdline_loglevel {
 #define CMDLINE_TIMEOUT_MIN 1u
 #define CMDLINE_TIMEOUT_MAX 86400u
 
+/*
+ * emulator_version=<text>: the version of the emulator the kernel runs on, as
+ * the host runner found it ("7.2.19", "2.7"), so quirks can be gated on it.
+ * Only [0-9A-Za-z.+~-]; this many bytes, NUL included.
+ */
+#define CMDLINE_VERSION_MAX 32
+
 /* Longest report line passed to the callback, NUL included. */
 #define CMDLINE_REPORT_MAX 160
 
@@ -62,11 +69,15 @@ struct anvil_options {
 	bool bench;                    /* run benchmarks */
 	bool audit;                    /* audit=: check VM state tracking (VMCB clean bits) at every entry */
 	enum anvil_crash crash;        /* crash=: deliberate whole-run failures */
+	char emulator_version[CMDLINE_VERSION_MAX]; /* emulator_version=: "" when unknown */
 };
 
 typedef void (*cmdline_report_fn)(void *ctx, const char *msg);
 
-/* No globs (= all tests), timeout 10 s, halt on finish, loglevel info, no bench, audit on. */
+/*
+ * No globs (= all tests), timeout 10 s, halt on finish, loglevel info, no
+ * bench, audit on, emulator version unknown.
+ */
 void cmdline_defaults(struct anvil_options *o);
 
 /*
