@@ -10,8 +10,9 @@
 
 # Run order. A payload not listed here is not built.
 GUEST_PAYLOADS := svm_basic svm_intercepts npt inject clean_bits \
+	host_state_set host_state_check \
 	containment_triple containment_spin containment_oob containment_badptr \
-	containment_badcall containment_longstr \
+	containment_badcall containment_longstr containment_rofault containment_deadline \
 	bench_vmexit
 
 GUEST_DIR  := $(ARCHBUILD)/guests

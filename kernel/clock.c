@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The periodic tick and the test watchdog. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <anvil/catch.h>
@@ -9,15 +10,23 @@
 
 static volatile uint64_t ticks;
 static volatile uint64_t deadline; /* tick number; 0 = none */
+volatile bool clock_deadline_flag; /* the last deadline set has passed */
 
+/*
+ * A passed deadline unwinds to the innermost watchdog frame (kernel tests).
+ * Without one (a payload run, which must never be unwound in the middle of
+ * hypervisor code) it is only marked, for the run loop to act on.
+ */
 void clock_tick(struct arch_frame *f)
 {
 	ticks++;
 	if (deadline && ticks >= deadline) {
 		deadline = 0;
+		clock_deadline_flag = true;
 		catch_timeout(f);
 	}
 }
+
 
 uint64_t clock_ticks(void)
 {
@@ -30,12 +39,14 @@ void clock_set_deadline_ms(uint64_t ms)
 	if (!hz)
 		return; /* no tick: tests run without a watchdog */
 	uint64_t n = ms * hz / 1000u;
+	clock_deadline_flag = false;
 	deadline = ticks + (n ? n : 1);
 }
 
 void clock_clear_deadline(void)
 {
 	deadline = 0;
+	clock_deadline_flag = false;
 }
 
 uint64_t clock_cycles_to_us(uint64_t cycles)

@@ -6,13 +6,16 @@
  * against what the manifest expects. A payload that faults, hangs or attacks
  * the hypervisor ends with a reason and the next one runs.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <anvil/catch.h>
+#include <anvil/clock.h>
 #include <anvil/cmdline.h>
 #include <anvil/console.h>
 #include <anvil/manifest.h>
+#include <anvil/memory.h>
 #include <anvil/payload.h>
 #include <anvil/quirks.h>
 #include <anvil/tap.h>
@@ -77,6 +80,34 @@ static void run_body(void *p)
 	vm_run(&vm->vcpu);
 }
 
+/* The detail of the ending, where the manifest names one. NULL if it matches. */
+static const char *detail_mismatch(const struct vm *vm, const struct anvil_manifest *m, char *buf, size_t n)
+{
+	const struct vm_end_detail *d = &vm->end;
+	switch (m->expect) {
+	case ANVIL_EXPECT_BAD_HYPERCALL:
+		if (!m->expect_call)
+			return NULL;
+		if (d->call == m->expect_call && d->arg == m->expect_arg && d->value == m->expect_value)
+			return NULL;
+		snprintf(buf, n, "expected call %u argument %u = 0x%llx refused, got call %u argument %u = 0x%llx",
+			 m->expect_call, m->expect_arg, (unsigned long long)m->expect_value, d->call, d->arg,
+			 (unsigned long long)d->value);
+		return buf;
+	case ANVIL_EXPECT_BAD_MEMORY:
+		if (!m->expect_value && !m->expect_access)
+			return NULL;
+		if (d->value == m->expect_value && (!m->expect_access || d->access == m->expect_access))
+			return NULL;
+		snprintf(buf, n, "expected access 0x%x to guest-physical 0x%llx, got access 0x%x to 0x%llx",
+			 m->expect_access, (unsigned long long)m->expect_value, d->access,
+			 (unsigned long long)d->value);
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
 static enum vm_outcome expected_outcome(uint32_t expect)
 {
 	switch (expect) {
@@ -94,8 +125,13 @@ static void judge(struct vm *vm, const struct anvil_manifest *m)
 	char name[NAME_MAX_LEN], msg[VM_REASON_MAX + 80];
 	enum vm_outcome want = expected_outcome(m->expect);
 	if (m->expect != ANVIL_EXPECT_PASS) {
+		char why[160];
 		tap_case(m, name, sizeof(name), "contained");
-		if (vm->outcome == want) {
+		const char *wrong = vm->outcome == want ? detail_mismatch(vm, m, why, sizeof(why)) : NULL;
+		if (wrong) {
+			snprintf(msg, sizeof(msg), "%s: %s", wrong, vm->reason);
+			tap_not_ok(vm->tap, name, msg);
+		} else if (vm->outcome == want) {
 			tap_ok(vm->tap, name);
 			tap_diag(vm->tap, "%s ended as its manifest expects (%s): %s", m->name,
 				 manifest_expect_name(m->expect), vm->reason);
@@ -115,6 +151,63 @@ static void judge(struct vm *vm, const struct anvil_manifest *m)
 	tap_not_ok(vm->tap, tap_case(m, name, sizeof(name), "run"), msg);
 }
 
+/*
+ * What a payload run must leave as it found it: the page allocator (every
+ * page back, bitmap and count consistent), the heap (every byte back), the
+ * VM's memslots (well-formed while it lived), and the CPU state the hardware
+ * does not switch for a guest (arch_host_state).
+ */
+struct host_check {
+	uint64_t free_pages;
+	size_t heap_used;
+	struct arch_host_state cpu;
+	char memslots[120]; /* memslot_check()'s complaint, if any */
+};
+
+static size_t heap_in_use(void)
+{
+	return mallinfo().uordblks;
+}
+
+static void host_check_begin(struct host_check *h)
+{
+	h->free_pages = kernel_pmm.free_pages;
+	h->heap_used = heap_in_use();
+	h->memslots[0] = 0;
+	arch_host_state_save(&h->cpu);
+}
+
+/* Called with the VM still alive: the memslots must be sound whatever the guest did. */
+static void host_check_vm(struct host_check *h, const struct vm *vm)
+{
+	memslot_check(&vm->mem, h->memslots, sizeof(h->memslots));
+}
+
+/* After vm_destroy: one case, "<payload>/host_intact". */
+static void host_check_end(struct host_check *h, struct tap_writer *tap, const struct anvil_manifest *m)
+{
+	char name[NAME_MAX_LEN], why[200], pmm_err[120];
+	struct arch_host_state now;
+	arch_host_state_restore(&h->cpu);
+	arch_host_state_save(&now);
+	size_t heap = heap_in_use();
+	tap_case(m, name, sizeof(name), "host_intact");
+	if (h->memslots[0])
+		snprintf(why, sizeof(why), "while it ran: %s", h->memslots);
+	else if (pmm_check(&kernel_pmm, pmm_err, sizeof(pmm_err)))
+		snprintf(why, sizeof(why), "%s", pmm_err);
+	else if (kernel_pmm.free_pages != h->free_pages)
+		snprintf(why, sizeof(why), "%lld pages not returned to the allocator",
+			 (long long)(h->free_pages - kernel_pmm.free_pages));
+	else if (heap != h->heap_used)
+		snprintf(why, sizeof(why), "heap in use %zu bytes, was %zu", heap, h->heap_used);
+	else if (!arch_host_state_differs(&h->cpu, &now, why, sizeof(why))) {
+		tap_ok(tap, name);
+		return;
+	}
+	tap_not_ok(tap, name, why);
+}
+
 static void run_payload(const struct payload_image *img, const struct payload_blob *b,
 			const struct vmm_backend *be, uint64_t features, struct tap_writer *tap,
 			const struct anvil_options *opt)
@@ -122,6 +215,8 @@ static void run_payload(const struct payload_image *img, const struct payload_bl
 	const struct anvil_manifest *m = &img->manifest;
 	char name[NAME_MAX_LEN], err[160];
 	struct vm *vm = &the_vm;
+	struct host_check hc;
+	host_check_begin(&hc);
 	if (vm_create(vm, be, m->name, (uint64_t)m->mem_kib << 10, err, sizeof(err))) {
 		tap_not_ok(tap, tap_case(m, name, sizeof(name), "run"), err);
 		return;
@@ -147,16 +242,25 @@ static void run_payload(const struct payload_image *img, const struct payload_bl
 
 	uint64_t ms = m->timeout_ms ? m->timeout_ms : (uint64_t)opt->timeout_s * 1000u;
 	struct catch_frame cf;
-	int r = catch_run_deadline(&cf, ms, run_body, vm);
-	if (r == CATCH_TIMEOUT)
-		vm_end(vm, VM_OUTCOME_TIMEOUT, "TIMEOUT after %lu ms", (unsigned long)ms);
-	else if (r == CATCH_FAULT)
+	/*
+	 * Not a watchdog frame: the deadline only stops the guest (vm_run checks
+	 * it before every entry); faults in the hypervisor are still caught.
+	 */
+	vm->timeout_ms = ms;
+	arch_payload_state_enter();
+	clock_set_deadline_ms(ms);
+	int r = catch_run(&cf, false, run_body, vm);
+	clock_clear_deadline();
+	arch_irq_enable(); /* a fault may have unwound from the loop, which runs with interrupts off */
+	if (r == CATCH_FAULT)
 		vm_end(vm, VM_OUTCOME_HV_ERROR, "hypervisor %s at ip 0x%lx while running the payload (address 0x%lx)",
 		       arch_fault_name(cf.fault.vector), (unsigned long)cf.fault.ip, (unsigned long)cf.fault.addr);
 	if (be->report_final)
 		be->report_final(&vm->vcpu);
 	judge(vm, m);
+	host_check_vm(&hc, vm);
 	vm_destroy(vm);
+	host_check_end(&hc, tap, m);
 }
 
 /*

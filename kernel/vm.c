@@ -122,20 +122,43 @@ void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
 	return (void *)(uintptr_t)hpa; /* guest RAM is in the hypervisor's identity map */
 }
 
-static bool copy_gva(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool to_guest)
+/* The nested rights allow this access (a demand page is mapped as a first touch would). */
+static bool nested_allows(struct vm *vm, uint64_t gpa, uint32_t access, bool *in_memory)
+{
+	uint32_t have = 0;
+	*in_memory = memslot_find(&vm->mem, gpa) != NULL;
+	if (!*in_memory)
+		return false;
+	if (!vm->be->gpa_access(vm, gpa, &have) || !have)
+		if (vm_demand_map(vm, gpa))
+			return true;
+	return (have & access) == access;
+}
+
+static bool copy_gva(struct vcpu *v, uint64_t gva, void *buf, size_t len, uint32_t access,
+		     struct vm_copy_fault *f)
 {
 	uint8_t *b = buf;
+	struct vm_copy_fault local;
+	if (!f)
+		f = &local;
 	while (len) {
 		size_t chunk = ARCH_PAGE_SIZE - (gva & (ARCH_PAGE_SIZE - 1));
 		if (chunk > len)
 			chunk = len;
 		uint64_t gpa;
-		if (!v->vm->be->gva_to_gpa(v, gva, &gpa))
+		uint32_t pf_error = 0;
+		*f = (struct vm_copy_fault){ .gva = gva, .access = access };
+		if (!v->vm->be->gva_to_gpa(v, gva, access, &gpa, &pf_error)) {
+			f->guest_pt = true;
+			f->pf_error = pf_error;
 			return false;
+		}
+		f->gpa = gpa;
 		uint8_t *p = vm_gpa_ptr(v->vm, gpa, chunk);
-		if (!p)
+		if (!nested_allows(v->vm, gpa, access, &f->in_memory) || !p)
 			return false;
-		if (to_guest)
+		if (access == ANVIL_ACCESS_W)
 			memcpy(p, b, chunk);
 		else
 			memcpy(b, p, chunk);
@@ -146,24 +169,94 @@ static bool copy_gva(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool t
 	return true;
 }
 
-bool vm_read_gva(struct vcpu *v, uint64_t gva, void *buf, size_t len)
+bool vm_copy_from_guest(struct vcpu *v, uint64_t gva, void *buf, size_t len, struct vm_copy_fault *f)
 {
-	return copy_gva(v, gva, buf, len, false);
+	return copy_gva(v, gva, buf, len, ANVIL_ACCESS_R, f);
 }
 
-bool vm_write_gva(struct vcpu *v, uint64_t gva, const void *buf, size_t len)
+bool vm_copy_to_guest(struct vcpu *v, uint64_t gva, const void *buf, size_t len, struct vm_copy_fault *f)
 {
-	return copy_gva(v, gva, (void *)buf, len, true);
+	return copy_gva(v, gva, (void *)buf, len, ANVIL_ACCESS_W, f);
 }
 
-void vm_end(struct vm *vm, enum vm_outcome o, const char *fmt, ...)
+bool vm_demand_map(struct vm *vm, uint64_t gpa)
+{
+	uint64_t page = gpa & ~(uint64_t)(ARCH_PAGE_SIZE - 1);
+	for (unsigned i = 0; i < vm->demand_count; i++) {
+		if (vm->demand[i] != page)
+			continue;
+		vm->demand[i] = vm->demand[--vm->demand_count];
+		if (vm->be->set_access(vm, page, ANVIL_ACCESS_R | ANVIL_ACCESS_W | ANVIL_ACCESS_X))
+			return false;
+		vm->fault_count++;
+		vm->last_fault = (struct anvil_fault){ .kind = ANVIL_FAULT_DEMAND, .access = ANVIL_ACCESS_R,
+						       .gpa = gpa, .count = vm->fault_count };
+		return true;
+	}
+	return false;
+}
+
+static const char *access_name(uint32_t a)
+{
+	return a & ANVIL_ACCESS_X ? "execute" : a & ANVIL_ACCESS_W ? "write" : "read";
+}
+
+int vm_guest_fault(struct vcpu *v, uint64_t gpa, uint32_t access, uint64_t ip, bool in_walk)
+{
+	struct vm *vm = v->vm;
+	if (vm_demand_map(vm, gpa)) {
+		vm->last_fault.access = access;
+		vm->last_fault.ip = ip;
+		return 0; /* the access, or the event being delivered, restarts */
+	}
+	/*
+	 * Inside a memslot the page exists, so the access was not allowed (a
+	 * no-access page has no present nested entry, but it is still mapped
+	 * guest memory); outside every memslot there is nothing at that address.
+	 */
+	bool in_memory = memslot_find(&vm->mem, gpa) != NULL;
+	vm->fault_count++;
+	vm->last_fault = (struct anvil_fault){
+		.kind = in_memory ? ANVIL_FAULT_PERMISSION : ANVIL_FAULT_NOT_MAPPED,
+		.access = access,
+		.gpa = gpa,
+		.ip = ip,
+		.count = vm->fault_count,
+	};
+	if (vm->fault_expected) {
+		vm->fault_expected = false;
+		vm->be->set_ip(v, vm->fault_recovery_ip);
+		return 0;
+	}
+	vm_end_detail(vm, VM_OUTCOME_BAD_MEMORY, (struct vm_end_detail){ .access = (uint8_t)access, .value = gpa },
+		      "guest %s of guest-physical 0x%lx at ip 0x%lx: %s%s", access_name(access),
+		      (unsigned long)gpa, (unsigned long)ip, in_memory ? "access not allowed" : "outside guest memory",
+		      in_walk ? " (during the guest's page-table walk)" : "");
+	return -1;
+}
+
+static void vm_vend(struct vm *vm, enum vm_outcome o, struct vm_end_detail d, const char *fmt, va_list ap)
 {
 	if (vm->outcome != VM_OUTCOME_RUNNING)
 		return;
 	vm->outcome = o;
+	vm->end = d;
+	vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
+}
+
+void vm_end(struct vm *vm, enum vm_outcome o, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
+	vm_vend(vm, o, (struct vm_end_detail){ .arg = ANVIL_EXPECT_ARG_NONE }, fmt, ap);
+	va_end(ap);
+}
+
+void vm_end_detail(struct vm *vm, enum vm_outcome o, struct vm_end_detail d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vm_vend(vm, o, d, fmt, ap);
 	va_end(ap);
 }
 

@@ -4,6 +4,7 @@
  * count it, dispatch it through the handler table, and go round again until
  * a handler ends the payload. Every state change of the vCPU is checked.
  */
+#include <anvil/clock.h>
 #include <anvil/console.h>
 #include <anvil/hypercall.h>
 #include <anvil/panic.h>
@@ -29,38 +30,9 @@ static int exit_halt(struct vcpu *v, struct vm_exit *e)
 				"could not skip HLT at 0x%lx", (unsigned long)e->ip), -1) : 0;
 }
 
-static const char *access_name(uint32_t a)
-{
-	return a & ANVIL_ACCESS_X ? "execute" : a & ANVIL_ACCESS_W ? "write" : "read";
-}
-
 static int exit_mem_fault(struct vcpu *v, struct vm_exit *e)
 {
-	struct vm *vm = v->vm;
-	/*
-	 * Inside a memslot the page exists, so the access was not allowed (a
-	 * no-access page has no present nested entry, but it is still mapped
-	 * guest memory); outside every memslot there is nothing at that address.
-	 */
-	bool in_memory = memslot_find(&vm->mem, e->u.mem.gpa) != NULL;
-	vm->fault_count++;
-	vm->last_fault = (struct anvil_fault){
-		.kind = in_memory ? ANVIL_FAULT_PERMISSION : ANVIL_FAULT_NOT_MAPPED,
-		.access = e->u.mem.access,
-		.gpa = e->u.mem.gpa,
-		.ip = e->ip,
-		.count = vm->fault_count,
-	};
-	if (vm->fault_expected) {
-		vm->fault_expected = false;
-		vm->be->set_ip(v, vm->fault_recovery_ip);
-		return 0;
-	}
-	vm_end(vm, VM_OUTCOME_BAD_MEMORY, "guest %s of guest-physical 0x%lx at ip 0x%lx: %s%s", access_name(e->u.mem.access),
-	       (unsigned long)e->u.mem.gpa, (unsigned long)e->ip,
-	       in_memory ? "access not allowed" : "outside guest memory",
-	       e->u.mem.in_walk ? " (during the guest's page-table walk)" : "");
-	return -1;
+	return vm_guest_fault(v, e->u.mem.gpa, e->u.mem.access, e->ip, e->u.mem.in_walk);
 }
 
 static int exit_resume(struct vcpu *v, struct vm_exit *e)
@@ -78,11 +50,20 @@ static int exit_shutdown(struct vcpu *v, struct vm_exit *e)
 	return -1;
 }
 
+/*
+ * Exceptions are intercepted only when a test asks (clean_bits' INTERCEPTS
+ * touch): counted by the loop, then delivered to the guest as if nothing had
+ * been in between.
+ */
 static int exit_exception(struct vcpu *v, struct vm_exit *e)
 {
-	vm_end(v->vm, VM_OUTCOME_GUEST_ERROR, "guest exception vector %u (error code 0x%x) at ip 0x%lx",
-	       e->u.exc.vector, e->u.exc.error_code, (unsigned long)e->ip);
-	return -1;
+	uint32_t flags = e->u.exc.has_error ? ANVIL_INJECT_ERROR_CODE : 0;
+	if (v->vm->be->inject(v, e->u.exc.vector, e->u.exc.error_code, flags)) {
+		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "could not re-deliver the intercepted exception %u at ip 0x%lx",
+		       e->u.exc.vector, (unsigned long)e->ip);
+		return -1;
+	}
+	return 0;
 }
 
 static int exit_virt_insn(struct vcpu *v, struct vm_exit *e)
@@ -125,18 +106,35 @@ static const vm_exit_handler exit_handlers[ANVIL_EXIT_KIND_COUNT] = {
 	[ANVIL_EXIT_VIRT_INSN] = exit_virt_insn,
 	[ANVIL_EXIT_FAILED_ENTRY] = exit_failed_entry,
 	[ANVIL_EXIT_UNKNOWN] = exit_unknown,
+	[ANVIL_EXIT_PRIV_INSN] = arch_exit_priv_insn,
+	[ANVIL_EXIT_INTR_WINDOW] = exit_resume,
 };
 
+/*
+ * Exit handlers run with interrupts off: the watchdog never unwinds the
+ * hypervisor in the middle of an update (page allocator, heap, nested
+ * tables, memslots). Host interrupts that arrived while the guest ran are
+ * taken in one window right after the exit, where nothing is half done; the
+ * tick there only marks the deadline as passed, and the loop ends the
+ * payload before the next guest entry.
+ */
 void vm_run(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	bool irq = arch_irq_enabled();
+	arch_irq_disable();
 	while (vm->outcome == VM_OUTCOME_RUNNING) {
-		struct vm_exit e = { .kind = ANVIL_EXIT_UNKNOWN, .raw_name = "none" };
+		if (clock_deadline_passed()) {
+			vm_end(vm, VM_OUTCOME_TIMEOUT, "TIMEOUT after %lu ms", (unsigned long)vm->timeout_ms);
+			break;
+		}
+		struct vm_exit e; /* the backend fills what the kind needs */
+		e.kind = ANVIL_EXIT_UNKNOWN;
+		e.raw_name = "none";
 		set_state(v, VCPU_RUNNING);
 		int r = vm->be->vcpu_run(v, &e);
 		set_state(v, VCPU_EXITED);
-		/* Host interrupts that arrived while the guest ran are taken here. */
-		arch_irq_enable();
+		arch_irq_window();
 		if (r) {
 			vm_end(vm, VM_OUTCOME_HV_ERROR, "%s could not enter the guest", vm->be->name);
 			break;
@@ -153,4 +151,6 @@ void vm_run(struct vcpu *v)
 		set_state(v, VCPU_READY);
 	}
 	set_state(v, VCPU_STOPPED);
+	if (irq)
+		arch_irq_enable();
 }

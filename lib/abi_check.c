@@ -13,7 +13,7 @@ static const char *const call_names[ANVIL_HC_COUNT] = {
 	[ANVIL_HC_INJECT] = "inject", [ANVIL_HC_SET_PAGE_ACCESS] = "set_page_access",
 	[ANVIL_HC_REMAP_PAGE] = "remap_page", [ANVIL_HC_EXIT_COUNT] = "exit_count",
 	[ANVIL_HC_BENCH] = "bench", [ANVIL_HC_MINIMAL_EXITS] = "minimal_exits",
-	[ANVIL_HC_ARCH_TEST] = "arch_test",
+	[ANVIL_HC_ARCH_TEST] = "arch_test", [ANVIL_HC_UNMAP_PAGE] = "unmap_page",
 };
 
 const char *abi_call_name(uint64_t nr)

@@ -145,6 +145,40 @@ static int manifest_check_arch(const struct manifest_ctx *c, const struct anvil_
 	return 0;
 }
 
+static bool manifest_one_access(uint32_t a)
+{
+	return a == ANVIL_ACCESS_R || a == ANVIL_ACCESS_W || a == ANVIL_ACCESS_X;
+}
+
+/* The detailed expectation fields fit the expected outcome (guest_abi.h). */
+static int manifest_check_expectation(const struct manifest_ctx *c, const struct anvil_manifest *m)
+{
+	if (m->reserved)
+		return manifest_fail(c, "reserved field is 0x%x, must be 0", m->reserved);
+	switch (m->expect) {
+	case ANVIL_EXPECT_BAD_HYPERCALL:
+		if (m->expect_arg > 3 && m->expect_arg != ANVIL_EXPECT_ARG_NONE)
+			return manifest_fail(c, "expect_arg %u is neither an argument (0-3) nor "
+					     "ANVIL_EXPECT_ARG_NONE", m->expect_arg);
+		if (m->expect_access)
+			return manifest_fail(c, "expect_access is for BAD_MEMORY, not a bad hypercall");
+		return 0;
+	case ANVIL_EXPECT_BAD_MEMORY:
+		if (m->expect_call || m->expect_arg)
+			return manifest_fail(c, "expect_call/expect_arg are for BAD_HYPERCALL, not "
+					     "bad memory");
+		if (m->expect_access && !manifest_one_access(m->expect_access))
+			return manifest_fail(c, "expect_access 0x%x is not one of R (1), W (2), X (4)",
+					     m->expect_access);
+		return 0;
+	default:
+		if (m->expect_value || m->expect_call || m->expect_arg || m->expect_access)
+			return manifest_fail(c, "expect_value/call/arg/access set, but expect %u "
+					     "has no detail to check", m->expect);
+		return 0;
+	}
+}
+
 static int manifest_check_fields(const struct manifest_ctx *c, const struct anvil_manifest *m)
 {
 	if (m->mem_kib < MANIFEST_MEM_KIB_MIN || m->mem_kib > MANIFEST_MEM_KIB_MAX)
@@ -159,7 +193,7 @@ static int manifest_check_fields(const struct manifest_ctx *c, const struct anvi
 	if (m->flags & ~MANIFEST_FLAGS_KNOWN)
 		return manifest_fail(c, "flags 0x%x has unknown bits 0x%x", m->flags,
 				     m->flags & ~MANIFEST_FLAGS_KNOWN);
-	return 0;
+	return manifest_check_expectation(c, m);
 }
 
 /* Every segment must fit between the hypervisor's pages and the stack. */

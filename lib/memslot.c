@@ -120,6 +120,31 @@ int memslot_add(struct memslot_set *s, const struct memslot *m, char *err, size_
 	return 0;
 }
 
+int memslot_check(const struct memslot_set *s, char *err, size_t err_len)
+{
+	static const struct memslot zero;
+
+	if (err && err_len)
+		err[0] = '\0';
+	if (s->count > MEMSLOT_MAX)
+		return memslot_fail(err, err_len, "memslot set: count %u above %u", s->count,
+				    MEMSLOT_MAX);
+	for (unsigned i = 0; i < s->count; i++) {
+		if (memslot_check_shape(&s->slots[i], err, err_len))
+			return -1;
+		if (i > 0 && s->slots[i - 1].gpa >= s->slots[i].gpa)
+			return memslot_fail(err, err_len, "memslot set: slot %u (gpa 0x%llx) is not "
+					    "above slot %u (gpa 0x%llx)", i, ull(s->slots[i].gpa),
+					    i - 1, ull(s->slots[i - 1].gpa));
+		if (i > 0 && memslot_overlaps(&s->slots[i - 1], &s->slots[i]))
+			return memslot_fail_overlap(s, i - 1, &s->slots[i], err, err_len);
+	}
+	for (unsigned i = s->count; i < MEMSLOT_MAX; i++)
+		if (memcmp(&s->slots[i], &zero, sizeof(zero)))
+			return memslot_fail(err, err_len, "memslot set: unused entry %u is not zero", i);
+	return 0;
+}
+
 int memslot_remove(struct memslot_set *s, uint64_t gpa)
 {
 	unsigned at = memslot_upper(s, gpa);

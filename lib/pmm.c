@@ -5,6 +5,7 @@
  */
 #include <anvil/pmm.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #define PMM_PAGE_MASK ((uint64_t)PMM_PAGE_SIZE - 1u)
@@ -272,6 +273,33 @@ int pmm_free_contig(struct pmm *p, uint64_t pa, size_t npages)
 	for (uint64_t pg = first; pg < first + npages; pg++)
 		pmm_clear(p, pg);
 	p->free_pages += npages;
+	return 0;
+}
+
+int pmm_check(const struct pmm *p, char *err, size_t err_len)
+{
+	uint64_t clear = 0;
+
+	if (err && err_len)
+		err[0] = '\0';
+	for (uint64_t pg = 0; pg < p->npages; pg++) {
+		if (pmm_test(p, pg))
+			continue;
+		clear++;
+		if (pg == 0 || !pmm_page_managed(p, pg)) {
+			if (err && err_len)
+				snprintf(err, err_len, "pmm: page 0x%llx is free but not managed",
+					 (unsigned long long)(pg << PMM_PAGE_SHIFT));
+			return -1;
+		}
+	}
+	if (clear != p->free_pages || p->free_pages > p->total_pages) {
+		if (err && err_len)
+			snprintf(err, err_len, "pmm: %llu pages free in the bitmap, free_pages says "
+				 "%llu (of %llu managed)", (unsigned long long)clear,
+				 (unsigned long long)p->free_pages, (unsigned long long)p->total_pages);
+		return -1;
+	}
 	return 0;
 }
 

@@ -17,15 +17,7 @@ static const char *const vcpu_state_names[VCPU_STATE_COUNT] = {
 	[VCPU_FAILED] = "failed",
 };
 
-/*
- * allowed[from] has bit `to` set for each legal edge. FAILED is reachable
- * from every state but STOPPED, FAILED itself included: a backend that fails
- * again while already failed is not a second bug. STOPPED is final.
- */
-#define VCPU_BIT(s) (1u << (s))
-#define VCPU_FAIL VCPU_BIT(VCPU_FAILED)
-
-static const unsigned vcpu_state_edges[VCPU_STATE_COUNT] = {
+const unsigned vcpu_state_edges[VCPU_STATE_COUNT] = {
 	[VCPU_CREATED] = VCPU_BIT(VCPU_READY) | VCPU_FAIL,                 /* init */
 	[VCPU_READY] = VCPU_BIT(VCPU_RUNNING) | VCPU_BIT(VCPU_STOPPED) |   /* enter, stop */
 		       VCPU_FAIL,
@@ -38,27 +30,7 @@ static const unsigned vcpu_state_edges[VCPU_STATE_COUNT] = {
 
 _Static_assert(VCPU_STATE_COUNT <= 32, "vcpu_state_edges holds one bit per state");
 
-static bool vcpu_state_valid(enum vcpu_state s)
-{
-	return (unsigned)s < VCPU_STATE_COUNT;
-}
-
-bool vcpu_state_allowed(enum vcpu_state from, enum vcpu_state to)
-{
-	if (!vcpu_state_valid(from) || !vcpu_state_valid(to))
-		return false;
-	return (vcpu_state_edges[from] & VCPU_BIT(to)) != 0;
-}
-
-bool vcpu_state_transition(enum vcpu_state *s, enum vcpu_state to)
-{
-	if (!s || !vcpu_state_allowed(*s, to))
-		return false;
-	*s = to;
-	return true;
-}
-
 const char *vcpu_state_name(enum vcpu_state s)
 {
-	return vcpu_state_valid(s) ? vcpu_state_names[s] : "invalid";
+	return (unsigned)s < VCPU_STATE_COUNT ? vcpu_state_names[s] : "invalid";
 }

@@ -17,10 +17,12 @@ static const char *const vm_exit_kind_names[ANVIL_EXIT_KIND_COUNT] = {
 	[ANVIL_EXIT_VIRT_INSN] = "virtualization instruction",
 	[ANVIL_EXIT_FAILED_ENTRY] = "failed entry",
 	[ANVIL_EXIT_UNKNOWN] = "unknown",
+	[ANVIL_EXIT_PRIV_INSN] = "privileged instruction",
+	[ANVIL_EXIT_INTR_WINDOW] = "interrupt window",
 };
 
 /* A kind appended to the ABI enum trips this, so it gets a name here too. */
-_Static_assert(ANVIL_EXIT_UNKNOWN + 1 == ANVIL_EXIT_KIND_COUNT,
+_Static_assert(ANVIL_EXIT_INTR_WINDOW + 1 == ANVIL_EXIT_KIND_COUNT,
 	       "vm_exit_kind_names needs a name for every enum anvil_exit_kind");
 
 const char *vm_exit_kind_name(enum anvil_exit_kind k)

@@ -3,6 +3,7 @@
 #ifndef X86_INTERNAL_H
 #define X86_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Selectors of the kernel GDT (gdt.c). */
@@ -57,6 +58,56 @@ static inline uint64_t x86_read_cr4(void) { uint64_t v; __asm__ volatile("mov %%
 static inline void x86_write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
 static inline void x86_write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
 static inline void x86_write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+
+#define CR4_OSXSAVE   (1ull << 18)
+#define MSR_TSC_AUX   0xc0000103u
+
+static inline uint64_t x86_read_dr(unsigned n)
+{
+	uint64_t v = 0;
+	switch (n) {
+	case 0: __asm__ volatile("mov %%dr0, %0" : "=r"(v)); break;
+	case 1: __asm__ volatile("mov %%dr1, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("mov %%dr2, %0" : "=r"(v)); break;
+	case 3: __asm__ volatile("mov %%dr3, %0" : "=r"(v)); break;
+	case 6: __asm__ volatile("mov %%dr6, %0" : "=r"(v)); break;
+	case 7: __asm__ volatile("mov %%dr7, %0" : "=r"(v)); break;
+	default: break;
+	}
+	return v;
+}
+static inline void x86_write_dr(unsigned n, uint64_t v)
+{
+	switch (n) {
+	case 0: __asm__ volatile("mov %0, %%dr0" ::"r"(v)); break;
+	case 1: __asm__ volatile("mov %0, %%dr1" ::"r"(v)); break;
+	case 2: __asm__ volatile("mov %0, %%dr2" ::"r"(v)); break;
+	case 3: __asm__ volatile("mov %0, %%dr3" ::"r"(v)); break;
+	case 6: __asm__ volatile("mov %0, %%dr6" ::"r"(v)); break;
+	case 7: __asm__ volatile("mov %0, %%dr7" ::"r"(v)); break;
+	default: break;
+	}
+}
+/* XGETBV/XSETBV need CR4.OSXSAVE; the callers set it around them. */
+static inline uint64_t x86_xgetbv(uint32_t xcr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void x86_xsetbv(uint32_t xcr, uint64_t v)
+{
+	__asm__ volatile("xsetbv" ::"c"(xcr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+/* host_state.c: XCR0 (CR4.OSXSAVE is set just around the access). */
+bool x86_has_xsave(void);
+uint64_t x86_xcr0_read(void);
+void x86_xcr0_write(uint64_t v);
+
+/* msr_safe.c: false if the access raised #GP. */
+bool x86_rdmsr_safe(uint32_t msr, uint64_t *value);
+bool x86_wrmsr_safe(uint32_t msr, uint64_t value);
 
 void x86_gdt_init(void);
 void x86_tss_set_ist(unsigned ist, uint64_t stack_top);

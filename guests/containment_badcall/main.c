@@ -6,7 +6,8 @@
 #include <guest/guest.h>
 
 ANVIL_MANIFEST(.name = "containment_badcall", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
-	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_HYPERCALL);
+	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_HYPERCALL,
+	       .expect_call = 0x7777u, .expect_arg = ANVIL_EXPECT_ARG_NONE, .expect_value = 0x7777u);
 
 #define UNKNOWN_CALL 0x7777u /* far above ANVIL_HC_COUNT */
 

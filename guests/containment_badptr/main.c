@@ -6,7 +6,8 @@
 #include <guest/guest.h>
 
 ANVIL_MANIFEST(.name = "containment_badptr", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
-	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_HYPERCALL);
+	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_HYPERCALL,
+	       .expect_call = ANVIL_HC_PRINT, .expect_arg = 0, .expect_value = 0x7f0000000000ull);
 
 #define BAD_POINTER 0x7f0000000000ull /* above the 4 GiB the guest maps */
 #define BAD_LENGTH 16

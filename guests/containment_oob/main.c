@@ -6,7 +6,8 @@
 #include <guest/guest.h>
 
 ANVIL_MANIFEST(.name = "containment_oob", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
-	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_MEMORY);
+	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_MEMORY,
+	       .expect_value = 0xc0000000ull, .expect_access = ANVIL_ACCESS_R);
 
 #define OUTSIDE_GPA 0xc0000000ull /* identity mapped by the guest, no memory behind it */
 

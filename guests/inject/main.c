@@ -2,8 +2,11 @@
 /*
  * inject: events the hypervisor injects (exceptions with and without error
  * codes, an external interrupt) arrive at the guest's IDT with the right
- * vector, error code and return address; and the guest's own exceptions
- * reach its IDT untouched.
+ * vector, error code, flags and return address; an external interrupt waits
+ * while the guest has IF=0 and for the STI shadow; an event whose delivery a
+ * nested page fault cut short (the IDT page not mapped yet) is delivered
+ * again once the page is; and the guest's own exceptions reach its IDT
+ * untouched.
  */
 #include <guest/guest.h>
 
@@ -71,25 +74,144 @@ static void check_exception_error_code(void)
 	checks_report(&c, "exception_error_code");
 }
 
+/*
+ * With IF=1 an injected interrupt arrives as the VMMCALL returns. The
+ * interrupted RFLAGS in the frame must be the guest's own, bit for bit, as
+ * captured right before the call (DF set as a marker a wrong value would lose).
+ */
 static void check_external_interrupt(void)
 {
 	struct checks c = { 0 };
 	guest_handler_fn old = guest_set_handler(EXTERNAL_VECTOR, record);
+	uint64_t flags_before, ret;
 
 	seen_reset();
 	sti();
-	/* Leave the STI shadow before the VMMCALL, so the injection does not
-	 * depend on how the hypervisor treats the shadow. */
-	__asm__ volatile("nop");
-	inject(EXTERNAL_VECTOR, 0, ANVIL_INJECT_EXTERNAL);
+	/* Leave the STI shadow before the VMMCALL (the shadow has a case of its own). */
+	__asm__ volatile("nop\n\t"
+			 "std\n\t"
+			 "pushfq\n\t"
+			 "popq %1\n\t"
+			 "vmmcall\n\t"
+			 "cld"
+			 : "=a"(ret), "=&r"(flags_before)
+			 : "a"((uint64_t)ANVIL_HC_INJECT), "D"((uint64_t)EXTERNAL_VECTOR), "S"(0ull),
+			   "d"((uint64_t)ANVIL_INJECT_EXTERNAL), "c"(0ull)
+			 : "memory", "cc");
+	(void)ret;
 	cli();
 	guest_set_handler(EXTERNAL_VECTOR, old);
 	check(&c, seen.count == 1 && seen.vector == EXTERNAL_VECTOR && seen.error_code == 0,
 	      "handler ran %u times, saw vector %llu error code %#llx", seen.count,
 	      (unsigned long long)seen.vector, (unsigned long long)seen.error_code);
-	check(&c, seen.count == 0 || (seen.rflags & X86_RFLAGS_IF),
-	      "interrupted rflags %#llx has IF clear", (unsigned long long)seen.rflags);
+	check(&c, seen.count == 0 || seen.rflags == flags_before,
+	      "interrupted rflags %#llx, the guest's before the call were %#llx", (unsigned long long)seen.rflags,
+	      (unsigned long long)flags_before);
 	checks_report(&c, "external_interrupt");
+}
+
+static volatile uint64_t marker;
+static volatile uint64_t marker_seen;
+
+static void record_marker(struct guest_frame *f)
+{
+	marker_seen = marker;
+	record(f);
+}
+
+/*
+ * IF=0: the interrupt waits (the hypervisor must not deliver it through
+ * EVENTINJ, which ignores IF). Then STI: it arrives after the instruction
+ * following STI (the shadow), not before and not later.
+ */
+static void check_interrupt_waits_for_if_and_shadow(void)
+{
+	struct checks c = { 0 };
+	guest_handler_fn old = guest_set_handler(EXTERNAL_VECTOR, record_marker);
+	uintptr_t after_shadow;
+
+	seen_reset();
+	cli();
+	inject(EXTERNAL_VECTOR, 0, ANVIL_INJECT_EXTERNAL);
+	for (int i = 0; i < 3; i++)
+		exit_count(ANVIL_EXIT_HYPERCALL); /* guest entries with IF=0 */
+	unsigned early = seen.count;
+	marker = 0;
+	__asm__ volatile("sti\n\t"
+			 "movq $1, %1\n"
+			 "1:\tmovq $2, %1\n\t"
+			 "cli\n\t"
+			 "leaq 1b(%%rip), %0"
+			 : "=r"(after_shadow), "=m"(marker)
+			 :
+			 : "memory");
+	guest_set_handler(EXTERNAL_VECTOR, old);
+	check(&c, early == 0, "delivered %u times while IF=0", early);
+	if (check(&c, seen.count == 1, "after STI the handler ran %u times", seen.count)) {
+		check(&c, marker_seen == 1, "taken with marker %llu: %s", (unsigned long long)marker_seen,
+		      marker_seen == 0 ? "inside the STI shadow" : "one instruction late");
+		check(&c, seen.rip == after_shadow, "frame rip %#llx, want %#llx (right after the shadowed instruction)",
+		      (unsigned long long)seen.rip, (unsigned long long)after_shadow);
+	}
+	checks_report(&c, "interrupt_waits_for_if_and_shadow");
+}
+
+/*
+ * The IDT page is a demand page: not in the nested tables until first
+ * touched. Delivering an event then reads the IDT, takes a nested page fault
+ * in the middle of delivery, and the hypervisor maps the page; the event
+ * must then be delivered again (EXITINTINFO), exactly once.
+ */
+static void check_delivery_cut_short(struct checks *c, const char *what, void (*raise)(void))
+{
+	uint64_t idt = (uint64_t)(uintptr_t)guest_idt();
+	guest_handler_fn old = guest_set_handler(X86_VEC_UD, record);
+	struct anvil_fault f;
+
+	seen_reset();
+	set_page_access(idt, ANVIL_ACCESS_DEMAND);
+	uint64_t faults0 = exit_count(ANVIL_EXIT_MEM_FAULT);
+	raise();
+	uint64_t faults1 = exit_count(ANVIL_EXIT_MEM_FAULT);
+	last_fault(&f);
+	guest_set_handler(X86_VEC_UD, old);
+	check(c, faults1 - faults0 == 1, "%s: %llu nested page faults, want 1 (on the IDT)", what,
+	      (unsigned long long)(faults1 - faults0));
+	check(c, f.kind == ANVIL_FAULT_DEMAND && (f.gpa & ~0xfffull) == idt,
+	      "%s: last fault kind %u at %#llx, want the demand page %#llx", what, f.kind, (unsigned long long)f.gpa,
+	      (unsigned long long)idt);
+	check(c, seen.count == 1 && seen.vector == X86_VEC_UD, "%s: the #UD handler ran %u times (vector %llu)",
+	      what, seen.count, (unsigned long long)seen.vector);
+}
+
+static void inject_ud(void)
+{
+	inject(X86_VEC_UD, 0, 0);
+}
+
+void raise_ud_skip(void);
+__asm__(".text\n"
+	".globl raise_ud_skip\n.type raise_ud_skip, @function\nraise_ud_skip:\n\tud2\n\tret\n");
+
+static void skip_ud(struct guest_frame *f)
+{
+	record(f);
+	f->rip += 2; /* past the ud2 */
+}
+
+static void guest_ud(void)
+{
+	guest_set_handler(X86_VEC_UD, skip_ud);
+	raise_ud_skip();
+}
+
+static void check_reinjection(void)
+{
+	struct checks c = { 0 };
+
+	check_delivery_cut_short(&c, "injected #UD", inject_ud);
+	check_delivery_cut_short(&c, "the guest's own ud2", guest_ud);
+	checks_report(&c, "delivery_cut_short_is_redelivered");
 }
 
 /* The handler's frame shows the instruction after the VMMCALL and the stack
@@ -155,6 +277,8 @@ int guest_main(const struct anvil_guest_info *info)
 	check_exception_no_error();
 	check_exception_error_code();
 	check_external_interrupt();
+	check_interrupt_waits_for_if_and_shadow();
+	check_reinjection();
 	check_injected_rip();
 	return 0;
 }

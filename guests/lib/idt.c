@@ -8,7 +8,14 @@
 #include "lib_internal.h"
 #include "x86_idt.h"
 
-static struct x86_idt_gate idt[X86_IDT_VECTORS] __attribute__((aligned(16)));
+/* 256 gates of 16 bytes: exactly one page, alone on it, so a payload can change its rights. */
+static struct x86_idt_gate idt[X86_IDT_VECTORS] __attribute__((aligned(4096)));
+_Static_assert(sizeof(idt) == 4096, "the IDT fills one page");
+
+const void *guest_idt(void)
+{
+	return idt;
+}
 
 void guest_idt_init(void)
 {

@@ -15,8 +15,20 @@ static uint64_t addr(const void *p)
 
 bool report(bool cond, const char *case_name)
 {
-	hypercall(ANVIL_HC_REPORT, cond, addr(case_name), strlen(case_name), 0);
+	hypercall(ANVIL_HC_REPORT, cond ? ANVIL_VERDICT_PASS : ANVIL_VERDICT_FAIL, addr(case_name),
+		  strlen(case_name), 0);
 	return cond;
+}
+
+void report_skip(const char *case_name, const char *fmt, ...)
+{
+	char reason[ANVIL_STR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	hypercall(ANVIL_HC_REPORT, ANVIL_VERDICT_SKIP, addr(case_name), strlen(case_name), addr(reason));
 }
 
 bool reportf(bool cond, const char *case_name, const char *fmt, ...)
@@ -27,7 +39,8 @@ bool reportf(bool cond, const char *case_name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	hypercall(ANVIL_HC_REPORT, cond, addr(case_name), strlen(case_name), addr(detail));
+	hypercall(ANVIL_HC_REPORT, cond ? ANVIL_VERDICT_PASS : ANVIL_VERDICT_FAIL, addr(case_name),
+		  strlen(case_name), addr(detail));
 	return cond;
 }
 

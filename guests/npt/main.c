@@ -33,7 +33,7 @@ static uint64_t gpa_of(const void *p)
 
 static uint64_t page_size(uint64_t gpa)
 {
-	return (uint64_t)arch_test(ANVIL_SVM_TEST_NPT_PAGE_SIZE, gpa, 0, 0);
+	return (uint64_t)arch_test(ANVIL_NP_TEST_PAGE_SIZE, gpa, 0, 0);
 }
 
 /* ---- guarded accesses ---- */

@@ -104,6 +104,32 @@ static void test_tlb_control(void **state)
 	assert_int_equal(VMCB_TLB_FLUSH_ALL, 1);
 }
 
+/* A named ASID: fresh ones need no flush, released ones do, taken ones are refused. */
+static void test_get_this(void **state)
+{
+	(void)state;
+	struct asid_pool p;
+	uint32_t a;
+	bool flush = true;
+
+	assert_int_equal(asid_pool_init(&p, 16), 0);
+	assert_int_equal(asid_get_this(&p, 5, &flush), 0);
+	assert_false(flush);
+	assert_true(asid_in_use(&p, 5));
+	assert_int_equal(asid_get_this(&p, 5, &flush), -1); /* taken */
+	asid_put(&p, 5);
+	assert_int_equal(asid_get_this(&p, 5, &flush), 0);
+	assert_true(flush); /* its old translations may still be cached */
+	assert_int_equal(asid_get_this(&p, 0, &flush), -1);  /* the host's */
+	assert_int_equal(asid_get_this(&p, 16, &flush), -1); /* beyond NASID */
+	/* asid_get skips it while taken. */
+	for (int i = 0; i < 14; i++) { /* ASIDs 1-15 less the taken 5 */
+		assert_int_equal(asid_get(&p, &a, &flush), 0);
+		assert_int_not_equal(a, 5);
+	}
+	assert_int_equal(asid_get(&p, &a, &flush), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_never_used_first_then_reuse_with_flush),
 		cmocka_unit_test(test_bad_puts_ignored),
 		cmocka_unit_test(test_tlb_control),
+		cmocka_unit_test(test_get_this),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

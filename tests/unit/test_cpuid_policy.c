@@ -41,11 +41,11 @@ static void assert_regs(struct cpuid_regs got, uint32_t eax, uint32_t ebx, uint3
 static void test_leaf1(void **state)
 {
 	(void)state;
-	/* From all ones only VMX (ECX bit 5) drops; from all zeros only bit 31 appears. */
-	assert_regs(apply(1, 0, &all_ones), UINT32_MAX, UINT32_MAX, ~(1u << 5), UINT32_MAX);
+	/* From all ones only MONITOR (ECX bit 3) and VMX (bit 5) drop; from all zeros only bit 31 appears. */
+	assert_regs(apply(1, 0, &all_ones), UINT32_MAX, UINT32_MAX, ~(1u << 5 | 1u << 3), UINT32_MAX);
 	assert_regs(apply(1, 0, &all_zero), 0, 0, 1u << 31, 0);
 	assert_regs(apply(1, 0, &pattern), pattern.eax, pattern.ebx,
-		    (pattern.ecx | 1u << 31) & ~(1u << 5), pattern.edx);
+		    (pattern.ecx | 1u << 31) & ~(1u << 5 | 1u << 3), pattern.edx);
 }
 
 static void test_ext_features(void **state)
@@ -54,6 +54,14 @@ static void test_ext_features(void **state)
 	assert_regs(apply(0x80000001u, 0, &all_ones), UINT32_MAX, UINT32_MAX, ~(1u << 2),
 		    UINT32_MAX);
 	assert_regs(apply(0x80000001u, 0, &all_zero), 0, 0, 0, 0);
+}
+
+/* RDPRU (0x80000008 EBX bit 4, AMD APM Vol 3 E.4.7) is hidden: it is intercepted and #UD. */
+static void test_rdpru_hidden(void **state)
+{
+	(void)state;
+	assert_regs(apply(0x80000008u, 0, &all_ones), UINT32_MAX, ~(1u << 4), UINT32_MAX, UINT32_MAX);
+	assert_regs(apply(0x80000008u, 0, &all_zero), 0, 0, 0, 0);
 }
 
 static void test_svm_leaf_zero(void **state)
@@ -109,7 +117,7 @@ static void test_pass_through(void **state)
 {
 	(void)state;
 	static const uint32_t leaves[] = { 0, 2, 4, 7, 0xb, 0xd, 0x15, 0x16, 0x40000100u,
-					   0x80000000u, 0x80000008u, 0x80000009u,
+					   0x80000000u, 0x80000009u,
 					   0x8000000bu, 0x8000001fu, 0xc0000000u };
 
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
@@ -122,7 +130,7 @@ static void test_pass_through(void **state)
 static void test_subleaf_ignored_for_edited_leaves(void **state)
 {
 	(void)state;
-	assert_regs(apply(1, 5, &all_ones), UINT32_MAX, UINT32_MAX, ~(1u << 5), UINT32_MAX);
+	assert_regs(apply(1, 5, &all_ones), UINT32_MAX, UINT32_MAX, ~(1u << 5 | 1u << 3), UINT32_MAX);
 	assert_regs(apply(0x8000000au, 3, &all_ones), 0, 0, 0, 0);
 }
 
@@ -132,7 +140,7 @@ static void test_in_place(void **state)
 	struct cpuid_regs r = all_ones;
 
 	cpuid_policy_apply(1, 0, &r, &r);
-	assert_regs(r, UINT32_MAX, UINT32_MAX, ~(1u << 5), UINT32_MAX);
+	assert_regs(r, UINT32_MAX, UINT32_MAX, ~(1u << 5 | 1u << 3), UINT32_MAX);
 	r = all_ones;
 	cpuid_policy_apply(ANVIL_CPUID_INFO, 0, &r, &r);
 	assert_regs(r, ANVIL_ABI_VERSION, 0, 0, 0);
@@ -144,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_leaf1),
 		cmocka_unit_test(test_ext_features),
 		cmocka_unit_test(test_svm_leaf_zero),
+		cmocka_unit_test(test_rdpru_hidden),
 		cmocka_unit_test(test_hv_base_signature),
 		cmocka_unit_test(test_hv_info_and_rest),
 		cmocka_unit_test(test_synthetic_range),

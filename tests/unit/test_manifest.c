@@ -258,12 +258,12 @@ static void test_segment_too_small(void **state)
 
 	p.ph[0].filesz = sizeof(struct anvil_manifest) - 1;
 	p.entry = ANVIL_GUEST_LOAD + 0x10;
-	EXPECT_ERROR(&p, "PT_LOAD segment 0 at offset 0x1000", "paddr 0x10000", "p_filesz 0x4f",
-		     "80-byte manifest");
+	EXPECT_ERROR(&p, "PT_LOAD segment 0 at offset 0x1000", "paddr 0x10000", "p_filesz 0x5f",
+		     "96-byte manifest");
 	/* Memory alone does not count: the manifest must be file bytes. */
 	p.ph[0].filesz = 0;
 	p.ph[0].memsz = 0x1000;
-	EXPECT_ERROR(&p, "p_filesz 0x0", "80-byte manifest");
+	EXPECT_ERROR(&p, "p_filesz 0x0", "96-byte manifest");
 }
 
 /* ---- manifest fields ---- */
@@ -282,11 +282,11 @@ static void test_bad_version_and_size(void **state)
 	(void)state;
 	struct payload p = payload_valid();
 
-	p.man.version = 2;
-	EXPECT_ERROR(&p, "manifest at offset 0x1000", "version 2, want 1");
+	p.man.version = 1;
+	EXPECT_ERROR(&p, "manifest at offset 0x1000", "version 1, want 2");
 	p = payload_valid();
-	p.man.size = 72;
-	EXPECT_ERROR(&p, "manifest at offset 0x1000", "size 72, want 80");
+	p.man.size = 80;
+	EXPECT_ERROR(&p, "manifest at offset 0x1000", "size 80, want 96");
 }
 
 static void test_bad_name(void **state)
@@ -358,6 +358,52 @@ static void test_bad_expect(void **state)
 	EXPECT_ERROR(&p, "manifest at offset 0x1000", "expect 5 is not a known outcome");
 	p.man.expect = UINT32_MAX;
 	EXPECT_ERROR(&p, "expect 4294967295");
+}
+
+/* The detailed expectation must fit the expected outcome. */
+static void test_expectation_fields(void **state)
+{
+	(void)state;
+	struct payload p = payload_valid();
+	struct payload_image out;
+	char err[160];
+
+	p.man.expect = ANVIL_EXPECT_BAD_HYPERCALL;
+	p.man.expect_call = ANVIL_HC_PRINT;
+	p.man.expect_arg = 0;
+	p.man.expect_value = 0x7f0000000000ull;
+	assert_int_equal(payload_parse(&p, "x86_64", &out, err, sizeof(err)), 0);
+	assert_int_equal(out.manifest.expect_call, ANVIL_HC_PRINT);
+	assert_true(out.manifest.expect_value == 0x7f0000000000ull);
+	p.man.expect_arg = ANVIL_EXPECT_ARG_NONE;
+	assert_int_equal(payload_parse(&p, "x86_64", &out, err, sizeof(err)), 0);
+	p.man.expect_arg = 4;
+	EXPECT_ERROR(&p, "expect_arg 4 is neither an argument");
+	p.man.expect_arg = 1;
+	p.man.expect_access = ANVIL_ACCESS_R;
+	EXPECT_ERROR(&p, "expect_access is for BAD_MEMORY");
+
+	p = payload_valid();
+	p.man.expect = ANVIL_EXPECT_BAD_MEMORY;
+	p.man.expect_value = 0xc0000000ull;
+	p.man.expect_access = ANVIL_ACCESS_W;
+	assert_int_equal(payload_parse(&p, "x86_64", &out, err, sizeof(err)), 0);
+	p.man.expect_access = ANVIL_ACCESS_R | ANVIL_ACCESS_W;
+	EXPECT_ERROR(&p, "expect_access 0x3 is not one of R (1), W (2), X (4)");
+	p.man.expect_access = 0;
+	p.man.expect_call = ANVIL_HC_PRINT;
+	EXPECT_ERROR(&p, "expect_call/expect_arg are for BAD_HYPERCALL");
+
+	p = payload_valid();
+	p.man.expect_value = 1;
+	EXPECT_ERROR(&p, "expect 0 has no detail to check");
+	p = payload_valid();
+	p.man.expect = ANVIL_EXPECT_TIMEOUT;
+	p.man.expect_call = 3;
+	EXPECT_ERROR(&p, "expect 2 has no detail to check");
+	p = payload_valid();
+	p.man.reserved = 1;
+	EXPECT_ERROR(&p, "reserved field is 0x1, must be 0");
 }
 
 static void test_bad_flags(void **state)
@@ -505,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_bad_arch),
 		cmocka_unit_test(test_bad_mem_kib),
 		cmocka_unit_test(test_bad_expect),
+		cmocka_unit_test(test_expectation_fields),
 		cmocka_unit_test(test_bad_flags),
 		cmocka_unit_test(test_segment_below_load_area),
 		cmocka_unit_test(test_segment_into_stack),

@@ -264,6 +264,47 @@ static void test_error_buffer_optional(void **state)
 
 /* ---- removal ---- */
 
+/* memslot_check() accepts what add/remove build and names what they never would. */
+static void test_check(void **state)
+{
+	(void)state;
+	struct memslot_set s;
+	char err[160];
+
+	memslot_init(&s);
+	assert_int_equal(memslot_check(&s, err, sizeof(err)), 0);
+	for (unsigned k = 0; k < 6; k++)
+		add_ok(&s, slot_k(k));
+	assert_int_equal(memslot_remove(&s, 2 * MIB), 0);
+	assert_int_equal(memslot_check(&s, err, sizeof(err)), 0);
+
+	struct memslot_set bad = s;
+	struct memslot t = bad.slots[0];
+	bad.slots[0] = bad.slots[1];
+	bad.slots[1] = t;
+	assert_int_equal(memslot_check(&bad, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not above slot 0"));
+
+	bad = s;
+	bad.slots[1].size = bad.slots[2].gpa - bad.slots[1].gpa + PAGE;
+	assert_int_equal(memslot_check(&bad, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "overlaps slot 1"));
+
+	bad = s;
+	bad.slots[0].hpa += 1;
+	assert_int_equal(memslot_check(&bad, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "hpa is not a multiple"));
+
+	bad = s;
+	bad.slots[bad.count].gpa = 64 * MIB; /* a stale entry past count */
+	assert_int_equal(memslot_check(&bad, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unused entry 5 is not zero"));
+
+	bad = s;
+	bad.count = MEMSLOT_MAX + 1;
+	assert_int_equal(memslot_check(&bad, NULL, 0), -1);
+}
+
 static void test_remove(void **state)
 {
 	(void)state;
@@ -368,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_error_buffer_optional),
 		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_translate),
 		cmocka_unit_test(test_backs_host_range),
 	};

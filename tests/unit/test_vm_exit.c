@@ -27,6 +27,8 @@ static void test_each_name(void **state)
 		{ ANVIL_EXIT_VIRT_INSN, "virtualization instruction" },
 		{ ANVIL_EXIT_FAILED_ENTRY, "failed entry" },
 		{ ANVIL_EXIT_UNKNOWN, "unknown" },
+		{ ANVIL_EXIT_PRIV_INSN, "privileged instruction" },
+		{ ANVIL_EXIT_INTR_WINDOW, "interrupt window" },
 	};
 
 	assert_int_equal(sizeof(want) / sizeof(want[0]), ANVIL_EXIT_KIND_COUNT);

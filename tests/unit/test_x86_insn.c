@@ -50,6 +50,14 @@ static const struct known known[] = {
 	{ { 0x0f, 0x31 }, 2, X86_INSN_RDTSC },
 	{ { 0x0f, 0x01, 0xf9 }, 3, X86_INSN_RDTSCP },
 	{ { 0xf3, 0x90 }, 2, X86_INSN_PAUSE },
+	/* Intel SDM vol. 2: INVD 0F 08, WBINVD 0F 09, XSETBV 0F 01 D1, MONITOR 0F 01 C8,
+	   MWAIT 0F 01 C9; AMD APM vol. 3: RDPRU 0F 01 FD. */
+	{ { 0x0f, 0x08 }, 2, X86_INSN_INVD },
+	{ { 0x0f, 0x09 }, 2, X86_INSN_WBINVD },
+	{ { 0x0f, 0x01, 0xd1 }, 3, X86_INSN_XSETBV },
+	{ { 0x0f, 0x01, 0xc8 }, 3, X86_INSN_MONITOR },
+	{ { 0x0f, 0x01, 0xc9 }, 3, X86_INSN_MWAIT },
+	{ { 0x0f, 0x01, 0xfd }, 3, X86_INSN_RDPRU },
 };
 
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
@@ -315,7 +323,8 @@ static void test_names(void **state)
 	assert_string_equal(x86_insn_name(X86_INSN_INVLPGA), "INVLPGA");
 	assert_string_equal(x86_insn_name(X86_INSN_OUTS), "OUTS");
 	assert_string_equal(x86_insn_name(X86_INSN_PAUSE), "PAUSE");
-	assert_string_equal(x86_insn_name((enum x86_insn_kind)(X86_INSN_PAUSE + 1)), "invalid");
+	assert_string_equal(x86_insn_name(X86_INSN_RDPRU), "RDPRU");
+	assert_string_equal(x86_insn_name((enum x86_insn_kind)(X86_INSN_RDPRU + 1)), "invalid");
 	assert_string_equal(x86_insn_name((enum x86_insn_kind)-1), "invalid");
 	/* Every kind has its own name. */
 	for (int a = X86_INSN_UNKNOWN; a <= X86_INSN_PAUSE; a++)

@@ -50,6 +50,15 @@ int asid_get(struct asid_pool *p, uint32_t *asid, bool *needs_flush)
 	return 0;
 }
 
+int asid_get_this(struct asid_pool *p, uint32_t asid, bool *needs_flush)
+{
+	if (asid == ASID_HOST || asid >= p->limit || p->state[asid] == ASID_TAKEN)
+		return -1;
+	*needs_flush = p->state[asid] == ASID_RELEASED;
+	p->state[asid] = ASID_TAKEN;
+	return 0;
+}
+
 bool asid_in_use(const struct asid_pool *p, uint32_t asid)
 {
 	return asid != ASID_HOST && asid < p->limit && p->state[asid] == ASID_TAKEN;

@@ -29,6 +29,13 @@ int asid_pool_init(struct asid_pool *p, uint32_t nasid);
  */
 int asid_get(struct asid_pool *p, uint32_t *asid, bool *needs_flush);
 
+/*
+ * Take this particular ASID if it is free (0 and *needs_flush as asid_get
+ * would say); -1 if it is taken, the host's or out of range. For tests that
+ * must reuse a known ASID.
+ */
+int asid_get_this(struct asid_pool *p, uint32_t asid, bool *needs_flush);
+
 /* Release an ASID. ASID 0, out-of-range and not-taken ASIDs are ignored. */
 void asid_put(struct asid_pool *p, uint32_t asid);
 

@@ -14,7 +14,10 @@
 #define CPUID_LEAF_SVM 0x8000000au
 #define CPUID_HV_RANGE_MASK 0xffffff00u
 
+#define CPUID_LEAF_EXT_SIZES 0x80000008u
+#define CPUID_1_ECX_MONITOR (1u << 3)
 #define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_80000008_EBX_RDPRU (1u << 4)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_80000001_ECX_SVM (1u << 2)
 
@@ -54,8 +57,14 @@ void cpuid_policy_apply(uint32_t leaf, uint32_t subleaf, const struct cpuid_regs
 		r = *host;
 	switch (leaf) {
 	case CPUID_LEAF_FEATURES:
-		/* Say a hypervisor is present; offer no VMX (no nested virtualization). */
-		r.ecx = (r.ecx | CPUID_1_ECX_HYPERVISOR) & ~CPUID_1_ECX_VMX;
+		/*
+		 * Say a hypervisor is present; offer no VMX (no nested
+		 * virtualization) and no MONITOR/MWAIT (intercepted: #UD).
+		 */
+		r.ecx = (r.ecx | CPUID_1_ECX_HYPERVISOR) & ~(CPUID_1_ECX_VMX | CPUID_1_ECX_MONITOR);
+		break;
+	case CPUID_LEAF_EXT_SIZES:
+		r.ebx &= ~CPUID_80000008_EBX_RDPRU; /* intercepted: #UD */
 		break;
 	case CPUID_LEAF_EXT_FEATURES:
 		r.ecx &= ~CPUID_80000001_ECX_SVM;

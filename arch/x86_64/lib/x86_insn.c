@@ -77,7 +77,7 @@ static bool x86_prefixes(struct x86_cursor *c, struct x86_insn *out, uint8_t *re
 	return false;
 }
 
-/* 0F 01 /xx: the SVM instructions, VMCALL and RDTSCP are all mod=11 forms. */
+/* 0F 01 /xx: the SVM instructions, VMCALL, MONITOR, MWAIT, XSETBV, RDTSCP and RDPRU are all mod=11 forms. */
 static enum x86_insn_kind x86_decode_0f01(struct x86_cursor *c)
 {
 	uint8_t b;
@@ -86,6 +86,9 @@ static enum x86_insn_kind x86_decode_0f01(struct x86_cursor *c)
 		return X86_INSN_UNKNOWN;
 	switch (b) {
 	case 0xc1: return X86_INSN_VMCALL;
+	case 0xc8: return X86_INSN_MONITOR;
+	case 0xc9: return X86_INSN_MWAIT;
+	case 0xd1: return X86_INSN_XSETBV;
 	case 0xd8: return X86_INSN_VMRUN;
 	case 0xd9: return X86_INSN_VMMCALL;
 	case 0xda: return X86_INSN_VMLOAD;
@@ -95,6 +98,7 @@ static enum x86_insn_kind x86_decode_0f01(struct x86_cursor *c)
 	case 0xde: return X86_INSN_SKINIT;
 	case 0xdf: return X86_INSN_INVLPGA;
 	case 0xf9: return X86_INSN_RDTSCP;
+	case 0xfd: return X86_INSN_RDPRU;
 	default: return X86_INSN_UNKNOWN;
 	}
 }
@@ -107,6 +111,8 @@ static enum x86_insn_kind x86_decode_0f(struct x86_cursor *c)
 		return X86_INSN_UNKNOWN;
 	switch (b) {
 	case 0x01: return x86_decode_0f01(c);
+	case 0x08: return X86_INSN_INVD;
+	case 0x09: return X86_INSN_WBINVD;
 	case 0x30: return X86_INSN_WRMSR;
 	case 0x31: return X86_INSN_RDTSC;
 	case 0x32: return X86_INSN_RDMSR;
@@ -191,6 +197,12 @@ const char *x86_insn_name(enum x86_insn_kind k)
 		[X86_INSN_RDTSC] = "RDTSC",
 		[X86_INSN_RDTSCP] = "RDTSCP",
 		[X86_INSN_PAUSE] = "PAUSE",
+		[X86_INSN_INVD] = "INVD",
+		[X86_INSN_WBINVD] = "WBINVD",
+		[X86_INSN_XSETBV] = "XSETBV",
+		[X86_INSN_MONITOR] = "MONITOR",
+		[X86_INSN_MWAIT] = "MWAIT",
+		[X86_INSN_RDPRU] = "RDPRU",
 	};
 
 	if ((unsigned)k >= sizeof(names) / sizeof(names[0]) || !names[k])

@@ -48,46 +48,31 @@ static void decode_npf(struct vm_exit *e, uint64_t info1, uint64_t info2)
 	e->u.mem.in_walk = info1 & VMCB_NPF_GUEST_TABLE;
 }
 
-static const char *virt_insn(uint64_t code)
+static void decode_exception(struct vm_exit *e, uint64_t code, uint64_t info1, uint64_t info2)
 {
-	switch (code) {
-	case VMEXIT_VMRUN: return "VMRUN";
-	case VMEXIT_VMLOAD: return "VMLOAD";
-	case VMEXIT_VMSAVE: return "VMSAVE";
-	case VMEXIT_STGI: return "STGI";
-	case VMEXIT_CLGI: return "CLGI";
-	case VMEXIT_SKINIT: return "SKINIT";
-	case VMEXIT_INVLPGA: return "INVLPGA";
-	default: return NULL;
-	}
+	uint8_t vec = (uint8_t)(code - VMEXIT_EXCP_BASE);
+	e->kind = ANVIL_EXIT_EXCEPTION;
+	e->u.exc.vector = vec;
+	e->u.exc.has_error = (EXC_WITH_ERROR >> vec) & 1;
+	e->u.exc.error_code = (uint32_t)info1;
+	e->u.exc.addr = vec == EXC_PF ? info2 : 0;
 }
 
+static void insn(struct vm_exit *e, enum anvil_exit_kind kind, const char *name)
+{
+	e->kind = kind;
+	e->u.virt.insn = name;
+}
+
+/* One switch, the frequent exits first; this runs on every exit. */
 void svm_decode_exit(struct vcpu *v, struct vm_exit *e)
 {
 	struct svm_vcpu *s = svm_vcpu_of(v);
 	const struct vmcb *vmcb = s->vmcb;
 	uint64_t code = vmcb->control.exit_code;
-	uint64_t info1 = vmcb->control.exit_info1, info2 = vmcb->control.exit_info2;
+	uint64_t info1 = vmcb->control.exit_info1;
 	e->raw_code = code;
-	e->raw_name = vmcb_exit_name(code);
 	e->ip = vmcb->save.rip;
-	e->kind = ANVIL_EXIT_UNKNOWN;
-
-	if (code >= VMEXIT_EXCP_BASE && code <= VMEXIT_EXCP_LAST) {
-		uint8_t vec = (uint8_t)(code - VMEXIT_EXCP_BASE);
-		e->kind = ANVIL_EXIT_EXCEPTION;
-		e->u.exc.vector = vec;
-		e->u.exc.has_error = (EXC_WITH_ERROR >> vec) & 1;
-		e->u.exc.error_code = (uint32_t)info1;
-		e->u.exc.addr = vec == EXC_PF ? info2 : 0;
-		return;
-	}
-	const char *vi = virt_insn(code);
-	if (vi) {
-		e->kind = ANVIL_EXIT_VIRT_INSN;
-		e->u.virt.insn = vi;
-		return;
-	}
 	switch (code) {
 	case VMEXIT_VMMCALL:
 		e->kind = ANVIL_EXIT_HYPERCALL;
@@ -96,26 +81,49 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *e)
 		e->u.hypercall.a[1] = s->gprs.rsi;
 		e->u.hypercall.a[2] = s->gprs.rdx;
 		e->u.hypercall.a[3] = s->gprs.rcx;
-		break;
+		return;
 	case VMEXIT_CPUID:
 		e->kind = ANVIL_EXIT_CPUID;
 		e->u.cpuid.leaf = (uint32_t)vmcb->save.rax;
 		e->u.cpuid.subleaf = (uint32_t)s->gprs.rcx;
-		break;
+		return;
 	case VMEXIT_MSR:
 		e->kind = info1 ? ANVIL_EXIT_MSR_WRITE : ANVIL_EXIT_MSR_READ;
 		e->u.msr.msr = (uint32_t)s->gprs.rcx;
 		e->u.msr.value = (uint32_t)vmcb->save.rax | (s->gprs.rdx << 32);
-		break;
-	case VMEXIT_IOIO: decode_io(e, info1); break;
-	case VMEXIT_HLT: e->kind = ANVIL_EXIT_HLT; break;
-	case VMEXIT_NPF: decode_npf(e, info1, info2); break;
-	case VMEXIT_INTR: e->kind = ANVIL_EXIT_INTR; break;
-	case VMEXIT_NMI: e->kind = ANVIL_EXIT_NMI; break;
+		return;
+	case VMEXIT_IOIO: decode_io(e, info1); return;
+	case VMEXIT_INTR: e->kind = ANVIL_EXIT_INTR; return;
+	case VMEXIT_NPF: decode_npf(e, info1, vmcb->control.exit_info2); return;
+	case VMEXIT_HLT: e->kind = ANVIL_EXIT_HLT; return;
+	case VMEXIT_VINTR: e->kind = ANVIL_EXIT_INTR_WINDOW; return;
+	case VMEXIT_NMI: e->kind = ANVIL_EXIT_NMI; return;
+	case VMEXIT_VMRUN: insn(e, ANVIL_EXIT_VIRT_INSN, "VMRUN"); return;
+	case VMEXIT_VMLOAD: insn(e, ANVIL_EXIT_VIRT_INSN, "VMLOAD"); return;
+	case VMEXIT_VMSAVE: insn(e, ANVIL_EXIT_VIRT_INSN, "VMSAVE"); return;
+	case VMEXIT_STGI: insn(e, ANVIL_EXIT_VIRT_INSN, "STGI"); return;
+	case VMEXIT_CLGI: insn(e, ANVIL_EXIT_VIRT_INSN, "CLGI"); return;
+	case VMEXIT_SKINIT: insn(e, ANVIL_EXIT_VIRT_INSN, "SKINIT"); return;
+	case VMEXIT_INVLPGA: insn(e, ANVIL_EXIT_VIRT_INSN, "INVLPGA"); return;
+	/* Instructions that would reach host state: emulated or refused (arch_exit_priv_insn). */
+	case VMEXIT_INVD: insn(e, ANVIL_EXIT_PRIV_INSN, "INVD"); return;
+	case VMEXIT_WBINVD: insn(e, ANVIL_EXIT_PRIV_INSN, "WBINVD"); return;
+	case VMEXIT_XSETBV: insn(e, ANVIL_EXIT_PRIV_INSN, "XSETBV"); return;
+	case VMEXIT_MONITOR: insn(e, ANVIL_EXIT_PRIV_INSN, "MONITOR"); return;
+	case VMEXIT_MWAIT: case VMEXIT_MWAIT_COND: insn(e, ANVIL_EXIT_PRIV_INSN, "MWAIT"); return;
+	case VMEXIT_RDPRU: insn(e, ANVIL_EXIT_PRIV_INSN, "RDPRU"); return;
 	case VMEXIT_SHUTDOWN: e->kind = ANVIL_EXIT_SHUTDOWN; break;
 	case VMEXIT_INVALID: e->kind = ANVIL_EXIT_FAILED_ENTRY; break;
-	default: break;
+	default:
+		if (code >= VMEXIT_EXCP_BASE && code <= VMEXIT_EXCP_LAST) {
+			decode_exception(e, code, info1, vmcb->control.exit_info2);
+			return;
+		}
+		e->kind = ANVIL_EXIT_UNKNOWN;
+		break;
 	}
+	/* The rare kinds the core reports by name. */
+	e->raw_name = vmcb_exit_name(code);
 }
 
 /* What the decoder must find at RIP for each exit that is skipped by decoding. */
@@ -127,6 +135,9 @@ static bool insn_matches(enum anvil_exit_kind k, enum x86_insn_kind i)
 	case ANVIL_EXIT_MSR_READ: return i == X86_INSN_RDMSR;
 	case ANVIL_EXIT_MSR_WRITE: return i == X86_INSN_WRMSR;
 	case ANVIL_EXIT_HLT: return i == X86_INSN_HLT;
+	case ANVIL_EXIT_PRIV_INSN:
+		return i == X86_INSN_INVD || i == X86_INSN_WBINVD || i == X86_INSN_XSETBV || i == X86_INSN_MONITOR ||
+		       i == X86_INSN_MWAIT || i == X86_INSN_RDPRU;
 	default: return false;
 	}
 }
@@ -145,10 +156,21 @@ static int decoded_length(struct vcpu *v, const struct vm_exit *e, unsigned *len
 	return 0;
 }
 
+/*
+ * The skipped instruction completed: an STI or MOV SS shadow it ran in is
+ * over (a hardware exit inside the shadow saves INTERRUPT_SHADOW = 1).
+ */
+static void end_shadow(struct vmcb *vmcb)
+{
+	if (vmcb->control.int_state & VMCB_INT_STATE_SHADOW)
+		vmcb_set_int_state(vmcb, vmcb->control.int_state & ~VMCB_INT_STATE_SHADOW);
+}
+
 int svm_skip_instruction(struct vcpu *v, const struct vm_exit *e)
 {
 	struct svm_vcpu *s = svm_vcpu_of(v);
 	struct vmcb *vmcb = s->vmcb;
+	end_shadow(vmcb);
 	if (e->kind == ANVIL_EXIT_IO) {
 		vmcb_set_rip(vmcb, vmcb->control.exit_info2); /* APM Vol 2 §15.10.2: next RIP */
 		return 0;

@@ -4,24 +4,25 @@
  * the run: each VMRUN is checked against the VMCB as the CPU left it at the
  * previous #VMEXIT, and every payload closes with one case saying what the
  * auditor saw. The "touch" operations change one field of a clean-bit group
- * through the accessors between two VMRUNs, each harmless to the guest.
+ * through the accessors between two VMRUNs, each to a value whose effect
+ * the guest can observe (guest_abi.h, ANVIL_SVM_TEST_TOUCH_GROUP).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <anvil/console.h>
 #include <anvil/vm.h>
+#include <arch/cpu.h>
 
 #include "svm.h"
+#include "x86_test.h"
 
 #define DR6_B0 (1ull << 0)
 #define CR4_TSD (1ull << 2)
 #define PAT_PA7_UC_MINUS (0x07ull << 56) /* entry 7: UC (0x00) <-> UC- (0x07); no guest page uses it */
-#define EXC_BP 3u
-#define ALT_ADDR 0x1000ull
-#define ALT_INT_VECTOR 0x21u
+#define EXC_UD 6u
 #define ALT_GDT_LIMIT_EXTRA 8u
-#define SEG_ES_BASE_ALT 0x1000ull /* ignored in 64-bit mode */
+#define REMAP_SLOT_ID 1u /* kernel/hypercall.c's tag for remap_page aliases */
 
 void svm_audit_before_vmrun(struct svm_vcpu *c)
 {
@@ -40,82 +41,131 @@ void svm_audit_before_vmrun(struct svm_vcpu *c)
 	}
 }
 
-static bool toggled(struct svm_vcpu *c, int g)
-{
-	c->touched ^= 1u << g;
-	return c->touched & (1u << g);
-}
+/* ---- ASID touch: a fresh ASID, then the old one back (a reuse) ---- */
 
-static void switch_asid(struct svm_vm *s)
+static int touch_asid(struct svm_vm *s, bool on)
 {
-	uint32_t fresh;
+	uint32_t next;
 	bool flush;
-	if (asid_get(&svm_asids, &fresh, &flush))
-		return;
+	if (on ? asid_get(&svm_asids, &next, &flush) : asid_get_this(&svm_asids, s->asid_before_touch, &flush))
+		return -1;
+	if (on)
+		s->asid_before_touch = s->asid;
 	asid_put(&svm_asids, s->asid);
-	s->asid = fresh;
-	vmcb_set_asid(s->vcpu.vmcb, fresh);
-	/* A new ASID: nothing cached for it may be trusted (clean bits are per ASID too). */
-	vmcb_mark_all_dirty(s->vcpu.vmcb);
+	s->asid = next = on ? next : s->asid_before_touch;
+	vmcb_set_asid(s->vcpu.vmcb, next);
+	/* Reused: what its previous run cached may still be in the TLB. */
 	vmcb_set_tlb_control(s->vcpu.vmcb, asid_tlb_control(flush, svm_caps.flush_by_asid));
+	return 0;
 }
 
-/* Change one field of group g through its accessor; 0, or -1 if the group has none we can change. */
-static int touch_group(struct svm_vm *s, int g)
+/* ---- NPT touch: a second set of nested tables, one page richer ---- */
+
+struct leaf_copy {
+	struct npt *dst;
+	int failed;
+};
+
+static void copy_leaf(void *ctx, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t prot)
 {
-	struct svm_vcpu *c = &s->vcpu;
-	struct vmcb *v = c->vmcb;
-	bool on = toggled(c, g);
+	struct leaf_copy *c = ctx;
+	c->failed |= npt_map(c->dst, gpa, hpa, size, prot);
+}
+
+/* The alternative tables: every leaf of the ordinary ones, kept in step by svm_vm.c, plus the extra page. */
+static int alt_build(struct svm_vm *s, uint64_t extra_hpa)
+{
+	if (!s->alt.root) {
+		if (npt_init(&s->alt, s->npt.ops))
+			return -1;
+		struct leaf_copy c = { &s->alt, 0 };
+		struct npt_visitor vis = { .leaf = copy_leaf, .ctx = &c };
+		npt_walk(&s->npt, &vis);
+		if (c.failed)
+			return -1;
+	}
+	return npt_map(&s->alt, ANVIL_SVM_NPT_ALT_GPA, extra_hpa, ARCH_PAGE_SIZE, NPT_R | NPT_W);
+}
+
+static int touch_npt(struct vm *vm, struct svm_vm *s, bool on, uint64_t gpa)
+{
+	struct vmcb *v = s->vcpu.vmcb;
+	if (on) {
+		const struct memslot *m = memslot_find(&vm->mem, gpa);
+		if (!m || m->id == REMAP_SLOT_ID || alt_build(s, m->hpa + (gpa - m->gpa)))
+			return -1;
+	}
+	s->alt_active = on;
+	vmcb_set_n_cr3(v, on ? s->alt.root_pa : s->npt.root_pa);
+	/* The second 2025 KVM bug shape: gPAT changes together with the tables. */
+	vmcb_set_g_pat(v, on ? v->save.g_pat | PAT_PA7_UC_MINUS : v->save.g_pat & ~PAT_PA7_UC_MINUS);
+	svm_flush_guest_tlb(s);
+	return 0;
+}
+
+void svm_test_vm_destroy(struct svm_vm *s)
+{
+	if (s->alt.root)
+		npt_destroy(&s->alt);
+}
+
+/* ---- the other groups ---- */
+
+static uint64_t flip(uint64_t v, uint64_t bit, bool on)
+{
+	return on ? v | bit : v & ~bit;
+}
+
+/* Give group g its guest-visible new value (on) or its old one; 1: the group has none; -1: bad argument. */
+static int touch_group(struct vm *vm, struct svm_vm *s, int g, bool on, uint64_t arg)
+{
+	struct vmcb *v = s->vcpu.vmcb;
 	switch (g) {
 	case VMCB_CLEAN_INTERCEPTS:
-		vmcb_set_intercept_exc(v, on ? v->control.intercept_exc | VMCB_EXC(EXC_BP)
-					     : v->control.intercept_exc & ~VMCB_EXC(EXC_BP));
+		vmcb_set_intercept_exc(v, flip(v->control.intercept_exc, VMCB_EXC(EXC_UD), on));
 		return 0;
 	case VMCB_CLEAN_PERM_MAP: /* the first 2025 bug shape: a different MSRPM base */
-		s->msrpm_cur ^= 1;
-		vmcb_set_msrpm_base_pa(v, s->msrpm_pa[s->msrpm_cur]);
+		s->perm_cur = on;
+		vmcb_set_msrpm_base_pa(v, s->msrpm_pa[s->perm_cur]);
+		vmcb_set_iopm_base_pa(v, s->iopm_pa[s->perm_cur]);
 		return 0;
 	case VMCB_CLEAN_ASID:
-		switch_asid(s);
-		return 0;
+		return touch_asid(s, on);
 	case VMCB_CLEAN_INTR:
-		vmcb_set_int_vector(v, on ? ALT_INT_VECTOR : 0);
+		if (on && (arg < 32 || arg > 255))
+			return -1;
+		vmcb_set_int_vector(v, on ? (uint8_t)arg : 0);
+		vmcb_set_int_ctl(v, flip(v->control.int_ctl, VMCB_INT_CTL_V_IRQ | VMCB_INT_CTL_V_IGN_TPR, on));
 		return 0;
-	case VMCB_CLEAN_NPT: /* the second 2025 bug shape: gPAT changes */
-		vmcb_set_g_pat(v, v->save.g_pat ^ PAT_PA7_UC_MINUS);
-		return 0;
+	case VMCB_CLEAN_NPT:
+		return touch_npt(vm, s, on, arg);
 	case VMCB_CLEAN_CR:
-		vmcb_set_cr4(v, v->save.cr4 ^ CR4_TSD);
+		vmcb_set_cr4(v, flip(v->save.cr4, CR4_TSD, on));
 		return 0;
 	case VMCB_CLEAN_DR:
-		vmcb_set_dr6(v, v->save.dr6 ^ DR6_B0);
+		vmcb_set_dr6(v, flip(v->save.dr6, DR6_B0, on));
 		return 0;
 	case VMCB_CLEAN_DT: {
 		struct vmcb_seg gdtr = v->save.gdtr;
+		bool was_on = s->touched & VMCB_CLEAN_BIT(g);
+		if (on == was_on)
+			return 0;
 		gdtr.limit = on ? gdtr.limit + ALT_GDT_LIMIT_EXTRA : gdtr.limit - ALT_GDT_LIMIT_EXTRA;
+		s->touched ^= VMCB_CLEAN_BIT(g);
 		vmcb_set_gdtr(v, gdtr);
 		return 0;
 	}
 	case VMCB_CLEAN_SEG: {
 		struct vmcb_seg es = v->save.es;
-		es.base = on ? SEG_ES_BASE_ALT : 0;
+		es.selector = on ? 0 : ANVIL_GUEST_DS;
 		vmcb_set_es(v, es);
 		return 0;
 	}
 	case VMCB_CLEAN_CR2:
-		vmcb_set_cr2(v, on ? ALT_ADDR : 0);
+		vmcb_set_cr2(v, on ? arg : 0);
 		return 0;
-	case VMCB_CLEAN_LBR: /* LBR virtualization is off: the CPU ignores these */
-		vmcb_set_last_excp_from(v, on ? ALT_ADDR : 0);
-		return 0;
-	case VMCB_CLEAN_AVIC: /* AVIC is off: ignored */
-		vmcb_set_avic_backing_page(v, on ? ALT_ADDR : 0);
-		return 0;
-	case VMCB_CLEAN_CET: /* CR4.CET is off: ignored */
-		vmcb_set_isst_addr(v, on ? ALT_ADDR : 0);
-		return 0;
-	default:
-		return -1;
+	default: /* LBR, AVIC, CET: the features are off, nothing in them is visible */
+		return 1;
 	}
 }
 
@@ -154,66 +204,108 @@ static int audit_selftest(struct svm_vcpu *c, int g, uint64_t *result)
 	return 0;
 }
 
-int svm_arch_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, char *why, size_t n)
+/* ANVIL_NP_TEST_REPOINT_NO_FLUSH: alias a1 shows page a2 from now on, the TLB left alone. */
+static int repoint_no_flush(struct vm *vm, struct svm_vm *s, uint64_t alias, uint64_t src)
+{
+	const struct memslot *m = memslot_find(&vm->mem, alias);
+	uint64_t hpa;
+	char err[80];
+	if (!m || m->gpa != alias || m->id != REMAP_SLOT_ID || !memslot_translate(&vm->mem, src, ARCH_PAGE_SIZE, &hpa))
+		return -1;
+	struct memslot moved = *m;
+	moved.hpa = hpa;
+	if (memslot_remove(&vm->mem, alias) || memslot_add(&vm->mem, &moved, err, sizeof(err)))
+		return -1;
+	/* Both maps, like svm_map, but with no svm_flush_guest_tlb(): the point of the test. */
+	return npt_map(&s->npt, alias, hpa, ARCH_PAGE_SIZE, NPT_R | NPT_W) ||
+	       (s->alt.root && npt_map(&s->alt, alias, hpa, ARCH_PAGE_SIZE, NPT_R | NPT_W));
+}
+
+static int np_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg)
+{
+	struct svm_vm *s = svm_vm_of(v->vm);
+	switch (a[0]) {
+	case ANVIL_NP_TEST_PAGE_SIZE: {
+		unsigned size = 0;
+		*result = npt_lookup(&s->npt, a[1], NULL, NULL, &size) ? size : 0;
+		return 0;
+	}
+	case ANVIL_NP_TEST_REPOINT_NO_FLUSH:
+		*bad_arg = 1;
+		return repoint_no_flush(v->vm, s, a[1], a[2]);
+	default:
+		return -1;
+	}
+}
+
+static int svm_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg)
 {
 	struct svm_vm *s = svm_vm_of(v->vm);
 	struct svm_vcpu *c = &s->vcpu;
-	uint64_t op = a[0], x = a[1], y = a[2];
-	*result = 0;
-	switch (op) {
-	case ANVIL_SVM_TEST_TOUCH_GROUP:
-		if (x >= VMCB_CLEAN_GROUP_COUNT)
-			break;
-		*result = (uint64_t)(int64_t)touch_group(s, (int)x);
-		return 0;
-	case ANVIL_SVM_TEST_AUDIT_SELFTEST:
-		if (x >= VMCB_CLEAN_GROUP_COUNT)
-			break;
-		if (!v->vm->audit) {
-			*result = (uint64_t)-1; /* the auditor is off */
-			return 0;
-		}
-		if (audit_selftest(c, (int)x, result))
-			break;
-		return 0;
-	case ANVIL_SVM_TEST_AUDIT_COUNT:
-		*result = v->vm->audit ? c->audited : (uint64_t)-1;
-		return 0;
-	case ANVIL_SVM_TEST_INTERCEPT_MSR:
-		if (y > 3)
-			break;
-		for (int i = 0; i < 2; i++)
-			if (svm_msrpm_set((uint8_t *)(uintptr_t)s->msrpm_pa[i], (uint32_t)x, y & 1, y & 2))
-				goto bad;
-		return 0;
-	case ANVIL_SVM_TEST_INTERCEPT_IO:
-		if (x > 0xffff || y > 1)
-			break;
-		svm_iopm_set((uint8_t *)(uintptr_t)s->iopm_pa, (uint16_t)x, y);
-		return 0;
-	case ANVIL_SVM_TEST_NPT_PAGE_SIZE: {
-		uint64_t hpa;
-		uint32_t prot;
-		unsigned size = 0;
-		*result = npt_lookup(&s->npt, x, &hpa, &prot, &size) ? size : 0;
-		return 0;
-	}
-	default:
-		snprintf(why, n, "unknown SVM test operation %lu", (unsigned long)op);
+	uint64_t g = a[1];
+	if (a[0] != ANVIL_SVM_TEST_AUDIT_COUNT && g >= VMCB_CLEAN_GROUP_COUNT) {
+		*bad_arg = 1;
 		return -1;
 	}
-bad:
-	snprintf(why, n, "SVM test operation %lu: bad argument 0x%lx / 0x%lx", (unsigned long)op,
-		 (unsigned long)x, (unsigned long)y);
-	return -1;
+	switch (a[0]) {
+	case ANVIL_SVM_TEST_TOUCH_GROUP: {
+		if (a[2] > 1) {
+			*bad_arg = 2;
+			return -1;
+		}
+		int r = touch_group(v->vm, s, (int)g, a[2] == 1, a[3]);
+		*bad_arg = 3;
+		*result = r == 1 ? ANVIL_TEST_UNSUPPORTED : 0;
+		return r < 0 ? -1 : 0;
+	}
+	case ANVIL_SVM_TEST_AUDIT_SELFTEST:
+		if (!v->vm->audit) {
+			*result = ANVIL_TEST_UNSUPPORTED;
+			return 0;
+		}
+		return audit_selftest(c, (int)g, result);
+	case ANVIL_SVM_TEST_AUDIT_COUNT:
+		*result = v->vm->audit ? c->audited : ANVIL_TEST_UNSUPPORTED;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int svm_arch_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg, char *why, size_t n)
+{
+	*result = 0;
+	*bad_arg = 0;
+	int r;
+	switch (a[0] & ~0xffull) {
+	case 0x100: r = x86_arch_test(v, a, result, bad_arg, why, n); return r;
+	case 0x200: r = np_test(v, a, result, bad_arg); break;
+	case 0x300: r = svm_test(v, a, result, bad_arg); break;
+	default:
+		snprintf(why, n, "unknown test operation 0x%lx", (unsigned long)a[0]);
+		return -1;
+	}
+	if (r)
+		snprintf(why, n, "test operation 0x%lx refused its argument", (unsigned long)a[0]);
+	return r;
 }
 
 /* Where the CPU saves NRIP, every skipped instruction was also decoded: did they agree? */
 static void report_decode_crosscheck(struct vcpu *v, const struct svm_vcpu *c)
 {
 	char detail[160];
-	if (!c->decode_checked)
+	if (!svm_caps.nrips) {
+		vm_report_skip(v->vm, "nrip_decode_match", "no NRIP on this CPU: the decoder alone gives instruction lengths");
 		return;
+	}
+	if (!v->vm->audit) {
+		vm_report_skip(v->vm, "nrip_decode_match", "cross-check off with the auditor (audit=0)");
+		return;
+	}
+	if (!c->decode_checked) {
+		vm_report_skip(v->vm, "nrip_decode_match", "no instruction was skipped");
+		return;
+	}
 	if (!c->decode_mismatches) {
 		snprintf(detail, sizeof(detail), "%lu instruction lengths decoded as NRIP says",
 			 (unsigned long)c->decode_checked);

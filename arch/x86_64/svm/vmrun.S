@@ -1,47 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * void svm_vmrun(uint64_t vmcb_pa, struct svm_gprs *gprs, uint64_t host_save_pa)
+ * The world switch (docs/svm.md, "Exit flow"). Called with GIF=0 (CLGI) and
+ * IF=1, so host interrupts wait for the guest's INTR intercept. VMRUN itself
+ * saves and restores only part of the host state (APM Vol 2 §15.5.1); FS,
+ * GS, TR, LDTR, KernelGSBase and the SYSCALL and SYSENTER MSRs are switched
+ * with VMLOAD around it: the guest's from its VMCB before VMRUN (VMSAVE puts
+ * them back after), the host's from the host save area after. The host never
+ * changes those after boot, so svm_enable() fills the host save area once
+ * with VMSAVE instead of every exit. RAX and RSP of the guest live in the
+ * VMCB; the other GPRs in struct svm_gprs.
  *
- * Called with GIF=0 (CLGI) and IF=1, so host interrupts wait for the guest's
- * INTR intercept. VMRUN itself saves and restores only part of the host state
- * (APM Vol 2 §15.5.1); FS, GS, TR, LDTR, KernelGSBase and the SYSCALL MSRs are
- * switched with VMSAVE/VMLOAD around it. RAX and RSP of the guest live in the
- * VMCB; the other GPRs in *gprs (layout: struct svm_gprs in svm.h).
+ * Frame of both functions, from the stack pointer at VMRUN (the host's RSP,
+ * which #VMEXIT restores, as it restores RAX = the VMCB address):
+ *   0(%rsp) host rbp   8 vmcb pa   16 gprs   24 host save pa
+ *   32 clean bits after an exit   40 use NRIP   (minimal only)
  */
-	.set G_RBX, 0
-	.set G_RCX, 8
-	.set G_RDX, 16
-	.set G_RSI, 24
-	.set G_RDI, 32
-	.set G_RBP, 40
-	.set G_R8, 48
-	.set G_R9, 56
-	.set G_R10, 64
-	.set G_R11, 72
-	.set G_R12, 80
-	.set G_R13, 88
-	.set G_R14, 96
-	.set G_R15, 104
+#include "svm_layout.h"
 
-	.text
-	.globl svm_vmrun
-	.type svm_vmrun, @function
-svm_vmrun:
-	push %rbp
-	mov %rsp, %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	push %rdx		/* -48(%rbp): host save area */
-	push %rsi		/* -56(%rbp): gprs */
-	push %rdi		/* -64(%rbp): vmcb */
-
-	mov %rdx, %rax
-	vmsave %rax		/* host FS/GS/TR/LDTR/... */
-
-	mov %rsi, %rax
+	.macro load_guest_gprs	/* %rax = gprs; leaves %rax, %rbp untouched */
 	mov G_RBX(%rax), %rbx
 	mov G_RCX(%rax), %rcx
 	mov G_RDX(%rax), %rdx
@@ -55,18 +31,9 @@ svm_vmrun:
 	mov G_R13(%rax), %r13
 	mov G_R14(%rax), %r14
 	mov G_R15(%rax), %r15
-	push %rbp
-	mov G_RBP(%rax), %rbp
+	.endm
 
-	mov 8(%rsp), %rax	/* vmcb pa (just above the saved rbp) */
-	vmload %rax
-	vmrun %rax
-	vmsave %rax
-
-	/* Back in the host: RSP and RAX are the host's again; RBP is the guest's. */
-	push %rax
-	mov 8(%rsp), %rax	/* our saved frame pointer */
-	mov -56(%rax), %rax	/* gprs */
+	.macro store_guest_gprs	/* %rax = gprs; the guest's RAX is in the VMCB */
 	mov %rbx, G_RBX(%rax)
 	mov %rcx, G_RCX(%rax)
 	mov %rdx, G_RDX(%rax)
@@ -81,12 +48,40 @@ svm_vmrun:
 	mov %r13, G_R13(%rax)
 	mov %r14, G_R14(%rax)
 	mov %r15, G_R15(%rax)
+	.endm
+
+	/* Save callee-saved registers and the arguments; enter with the guest's GPRs and VMLOAD state. */
+	.macro enter_frame
+	push %rbp
+	mov %rsp, %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	push %r8		/* 40: use NRIP */
+	push %rcx		/* 32: clean bits */
+	push %rdx		/* 24: host save area */
+	push %rsi		/* 16: gprs */
+	push %rdi		/* 8: vmcb */
+	mov %rsi, %rax
+	load_guest_gprs
+	push %rbp		/* 0: our frame pointer */
+	mov G_RBP(%rax), %rbp
+	mov 8(%rsp), %rax	/* vmcb pa */
+	vmload %rax
+	.endm
+
+	/* After the last #VMEXIT (%rax = vmcb pa): keep the guest's state, back to the host's. */
+	.macro leave_frame
+	vmsave %rax
+	push %rax
+	mov 24(%rsp), %rax	/* gprs (16 + the push) */
+	store_guest_gprs
 	pop %rax
 	pop %rbp
-
-	mov -48(%rbp), %rax
+	mov -64(%rbp), %rax	/* host save area (pushed 64 bytes below the frame pointer) */
 	vmload %rax		/* host FS/GS/TR/LDTR/... back */
-
 	lea -40(%rbp), %rsp
 	pop %r15
 	pop %r14
@@ -95,5 +90,50 @@ svm_vmrun:
 	pop %rbx
 	pop %rbp
 	ret
+	.endm
+
+	.text
+/* void svm_vmrun(uint64_t vmcb_pa, struct svm_gprs *gprs, uint64_t host_save_pa) */
+	.globl svm_vmrun
+	.type svm_vmrun, @function
+svm_vmrun:
+	enter_frame
+	vmrun %rax
+	leave_frame
 	.size svm_vmrun, . - svm_vmrun
+
+/*
+ * void svm_vmrun_minimal(uint64_t vmcb_pa, struct svm_gprs *gprs, uint64_t host_save_pa,
+ *                        uint32_t clean_after_exit, uint64_t use_nrip)
+ *
+ * Minimal exits (ANVIL_HC_MINIMAL_EXITS): a VMMCALL whose RAX is not that
+ * call is finished here with what the architecture requires and nothing
+ * else: check the exit code, move RIP past the instruction (NRIP, or its
+ * 3 bytes), reset TLB_CONTROL and the clean bits as after any exit, VMRUN.
+ * The guest's GPRs stay in the registers and its VMLOAD state in the CPU
+ * between those VMRUNs; only RBX is borrowed (saved on the host stack).
+ */
+	.globl svm_vmrun_minimal
+	.type svm_vmrun_minimal, @function
+svm_vmrun_minimal:
+	enter_frame
+1:	vmrun %rax
+	cmpq $SVM_EXIT_VMMCALL, VMCB_OFF_EXIT_CODE(%rax)
+	jne 3f
+	cmpq $SVM_HC_MINIMAL_EXITS, VMCB_OFF_RAX(%rax)
+	je 3f
+	push %rbx		/* the frame is 8 further away now */
+	cmpq $0, 48(%rsp)	/* use NRIP */
+	je 2f
+	mov VMCB_OFF_NEXT_RIP(%rax), %rbx
+	mov %rbx, VMCB_OFF_RIP(%rax)
+	jmp 4f
+2:	addq $SVM_VMMCALL_LEN, VMCB_OFF_RIP(%rax)
+4:	movb $0, VMCB_OFF_TLB_CONTROL(%rax)
+	mov 40(%rsp), %ebx	/* clean bits */
+	mov %ebx, VMCB_OFF_CLEAN(%rax)
+	pop %rbx
+	jmp 1b
+3:	leave_frame
+	.size svm_vmrun_minimal, . - svm_vmrun_minimal
 	.section .note.GNU-stack, "", @progbits

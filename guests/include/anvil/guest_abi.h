@@ -19,12 +19,13 @@
 
 #include <stdint.h>
 
-#define ANVIL_ABI_VERSION 1u
+#define ANVIL_ABI_VERSION 2u
 
 enum anvil_hypercall {
 	ANVIL_HC_PRINT = 1,           /* a0 = gva of text, a1 = length (<= ANVIL_STR_MAX) */
-	ANVIL_HC_REPORT = 2,          /* a0 = 1 pass / 0 fail, a1 = gva of case name, a2 = length,
-	                                 a3 = gva of a NUL-terminated detail string or 0 */
+	ANVIL_HC_REPORT = 2,          /* a0 = ANVIL_VERDICT_*, a1 = gva of case name, a2 = length,
+	                                 a3 = gva of a NUL-terminated detail string or 0 (for a
+	                                 skip: the reason, required) */
 	ANVIL_HC_FINISH = 3,          /* a0 = 0; the payload ends (its reports are final) */
 	ANVIL_HC_EXPECT_FAULT = 4,    /* a0 = recovery ip: the next guest memory fault does not
 	                                 end the payload; it is recorded and the guest resumes at a0 */
@@ -32,7 +33,8 @@ enum anvil_hypercall {
 	ANVIL_HC_INJECT = 6,          /* a0 = vector, a1 = error code, a2 = ANVIL_INJECT_* flags:
 	                                 delivered to the guest on the way back in */
 	ANVIL_HC_SET_PAGE_ACCESS = 7, /* a0 = gpa (4 KiB aligned, inside guest memory),
-	                                 a1 = ANVIL_ACCESS_* mask (W needs R) */
+	                                 a1 = ANVIL_ACCESS_* mask (W needs R), or
+	                                 ANVIL_ACCESS_DEMAND alone */
 	ANVIL_HC_REMAP_PAGE = 8,      /* a0 = gpa to map, a1 = gpa inside guest memory whose
 	                                 backing page a0 now also shows (4 KiB aligned) */
 	ANVIL_HC_EXIT_COUNT = 9,      /* a0 = enum anvil_exit_kind; rax = exits of that kind so far */
@@ -41,12 +43,19 @@ enum anvil_hypercall {
 	ANVIL_HC_MINIMAL_EXITS = 11,  /* a0 = 1: from now on every VMMCALL/VMCALL except one with
 	                                 rax = ANVIL_HC_MINIMAL_EXITS takes the minimal exit path
 	                                 (advance ip, re-enter, nothing else); a0 = 0: back to normal */
-	ANVIL_HC_ARCH_TEST = 12,      /* a0 = backend-specific test operation, a1..a3 its arguments;
-	                                 see ANVIL_SVM_TEST_* below. rax = result */
+	ANVIL_HC_ARCH_TEST = 12,      /* a0 = test operation, a1..a3 its arguments: ANVIL_X86_TEST_*,
+	                                 ANVIL_NP_TEST_*, ANVIL_SVM_TEST_* below. rax = result */
+	ANVIL_HC_UNMAP_PAGE = 13,     /* a0 = gpa of a page remap_page made: removed again (its
+	                                 nested tables freed when empty) */
 	ANVIL_HC_COUNT
 };
 
 #define ANVIL_STR_MAX 256u /* longest string a call may pass */
+
+/* ANVIL_HC_REPORT a0 */
+#define ANVIL_VERDICT_FAIL 0u
+#define ANVIL_VERDICT_PASS 1u
+#define ANVIL_VERDICT_SKIP 2u /* not checked here; the detail says why (TAP "# SKIP") */
 
 /* ANVIL_HC_INJECT flags */
 #define ANVIL_INJECT_ERROR_CODE 1u /* push a1 as the error code */
@@ -56,6 +65,14 @@ enum anvil_hypercall {
 #define ANVIL_ACCESS_R 1u
 #define ANVIL_ACCESS_W 2u
 #define ANVIL_ACCESS_X 4u
+/*
+ * set_page_access only: the page is not present in the nested tables until
+ * the guest first touches it (an access, or the CPU delivering an event
+ * through it); then the hypervisor maps it R|W|X and the guest resumes where
+ * it was, the interrupted event included. Counted as a fault of kind
+ * ANVIL_FAULT_DEMAND.
+ */
+#define ANVIL_ACCESS_DEMAND 8u
 
 /* Arch-neutral exit kinds, for ANVIL_HC_EXIT_COUNT and the hypervisor's exit record. */
 enum anvil_exit_kind {
@@ -73,6 +90,9 @@ enum anvil_exit_kind {
 	ANVIL_EXIT_VIRT_INSN = 11, /* the guest ran a virtualization instruction (VMRUN, ...) */
 	ANVIL_EXIT_FAILED_ENTRY = 12, /* the CPU refused the guest state */
 	ANVIL_EXIT_UNKNOWN = 13,
+	ANVIL_EXIT_PRIV_INSN = 14, /* an instruction that would reach host state (x86: INVD,
+	                              WBINVD, XSETBV, MONITOR, MWAIT, RDPRU), emulated or refused */
+	ANVIL_EXIT_INTR_WINDOW = 15, /* the guest became able to take a pending interrupt */
 	ANVIL_EXIT_KIND_COUNT
 };
 
@@ -81,6 +101,7 @@ enum anvil_fault_kind {
 	ANVIL_FAULT_NONE = 0,
 	ANVIL_FAULT_NOT_MAPPED = 1, /* no translation for the guest-physical address */
 	ANVIL_FAULT_PERMISSION = 2, /* mapped, but the access is not allowed */
+	ANVIL_FAULT_DEMAND = 3,     /* an ANVIL_ACCESS_DEMAND page was mapped on first touch */
 };
 
 struct anvil_fault {
@@ -93,23 +114,65 @@ struct anvil_fault {
 _Static_assert(sizeof(struct anvil_fault) == 32, "anvil_fault layout is ABI");
 
 /*
- * SVM test operations (ANVIL_HC_ARCH_TEST a0). Each changes VMCB state between
- * two VMRUNs through the VMCB accessors, so the clean-bit auditor sees it.
+ * Test operations (ANVIL_HC_ARCH_TEST a0), in groups: x86 (every x86 backend),
+ * nested paging (every backend with NPT, EPT or stage 2), SVM only. An
+ * operation a backend does not have ends the payload as a bad hypercall.
  */
+#define ANVIL_TEST_UNSUPPORTED ((uint64_t)-1) /* result: not available here (e.g. audit=0) */
+#define ANVIL_TEST_DENIED ((uint64_t)-2)      /* result: refused, it would reach host state */
+
+enum anvil_x86_test {
+	/*
+	 * a1 = msr, a2 = ANVIL_X86_INTERCEPT_READ|WRITE to intercept, 0 to pass through.
+	 * Passing through is allowed only for the test MSR and IA32_TSC_AUX; any other
+	 * MSR (or one above 32 bits) returns ANVIL_TEST_DENIED and stays intercepted.
+	 */
+	ANVIL_X86_TEST_INTERCEPT_MSR = 0x100,
+	/* a1 = port, a2 = 1 intercept / 0 pass through (port 0x80 only; else DENIED) */
+	ANVIL_X86_TEST_INTERCEPT_IO = 0x101,
+};
+#define ANVIL_X86_INTERCEPT_READ 1u
+#define ANVIL_X86_INTERCEPT_WRITE 2u
+
+enum anvil_np_test {
+	/* a1 = gpa: rax = size of the nested page mapping it (4096 or 2097152), 0 if unmapped */
+	ANVIL_NP_TEST_PAGE_SIZE = 0x200,
+	/* a1 = gpa of a remap_page alias, a2 = gpa in guest memory: point the alias at that
+	   page WITHOUT flushing the guest's TLB (the test of stale translations) */
+	ANVIL_NP_TEST_REPOINT_NO_FLUSH = 0x201,
+};
+
+/*
+ * SVM test operations. Each changes VMCB state between two VMRUNs through the
+ * VMCB accessors, so the clean-bit auditor sees it.
+ *
+ * ANVIL_SVM_TEST_TOUCH_GROUP a1 = clean-bit group (APM Vol 2 §15.15.3),
+ * a2 = 1 to set the new value, 0 to put the old one back, a3 = argument.
+ * Each new value has an effect the guest can observe:
+ *   0 INTERCEPTS  #UD is intercepted: it exits (ANVIL_EXIT_EXCEPTION) and is
+ *                 then delivered to the guest as before
+ *   1 PERM_MAP    the second pair of permission maps, whose I/O map also
+ *                 intercepts port 0x80 (an IN from it exits: ANVIL_EXIT_IO)
+ *   2 ASID        on: a fresh ASID; off: the previous ASID again, reused
+ *   3 INTR        V_IRQ with vector a3: a virtual interrupt the guest takes
+ *                 once its IF is set
+ *   4 NPT         nested tables that also map ANVIL_SVM_NPT_ALT_GPA to the
+ *                 page of guest-physical a3 (and gPAT entry 7 = UC-)
+ *   5 CR          CR4.TSD set         6 DR   DR6.B0 (bit 0) set
+ *   7 DT          GDTR limit + 8      8 SEG  ES selector 0
+ *   9 CR2         CR2 = a3
+ * 10 LBR, 11 AVIC and 12 CET return ANVIL_TEST_UNSUPPORTED: those features
+ * are off, so no value in their group changes what the guest sees.
+ */
+#define ANVIL_SVM_NPT_ALT_GPA 0xe0000000ull /* 3.5 GiB: guest memory (<= 64 MiB) is never there, the guest maps it */
 enum anvil_svm_test {
-	ANVIL_SVM_TEST_TOUCH_GROUP = 1,   /* a1 = clean-bit number: change a field of that group
-	                                     harmlessly (value restored on a later call); rax = 0,
-	                                     or -1 if the group has no field this backend uses */
-	ANVIL_SVM_TEST_AUDIT_SELFTEST = 2,/* the hypervisor changes a1 = clean-bit group's field
-	                                     behind the accessors and runs the auditor on it;
-	                                     rax = 1 if the auditor named it, then restores;
-	                                     -1 if the auditor is off (audit=0) */
-	ANVIL_SVM_TEST_AUDIT_COUNT = 3,   /* rax = VMRUNs audited so far for this payload;
-	                                     -1 if the auditor is off (audit=0) */
-	ANVIL_SVM_TEST_INTERCEPT_MSR = 4, /* a1 = msr, a2 = 1 read|2 write bits to set, 0 clear */
-	ANVIL_SVM_TEST_INTERCEPT_IO = 5,  /* a1 = port, a2 = 1 intercept / 0 pass through */
-	ANVIL_SVM_TEST_NPT_PAGE_SIZE = 6, /* a1 = gpa: rax = size of the nested page mapping it
-	                                     (4096 or 2097152), 0 if unmapped */
+	ANVIL_SVM_TEST_TOUCH_GROUP = 0x300,   /* see above; rax = 0 or ANVIL_TEST_UNSUPPORTED */
+	ANVIL_SVM_TEST_AUDIT_SELFTEST = 0x301,/* the hypervisor changes a1 = clean-bit group's field
+	                                         behind the accessors and runs the auditor on it;
+	                                         rax = 1 if the auditor named it, then restores;
+	                                         ANVIL_TEST_UNSUPPORTED if the auditor is off */
+	ANVIL_SVM_TEST_AUDIT_COUNT = 0x302,   /* rax = VMRUNs audited so far for this payload;
+	                                         ANVIL_TEST_UNSUPPORTED if the auditor is off */
 };
 
 /* Hypervisor-emulated test devices, for intercept tests. */
@@ -171,7 +234,7 @@ enum anvil_expect {
  * (guests/lib puts it there), read by the hypervisor before loading.
  */
 #define ANVIL_MANIFEST_MAGIC 0x4d4e5641u /* "AVNM" */
-#define ANVIL_MANIFEST_VERSION 1u
+#define ANVIL_MANIFEST_VERSION 2u
 #define ANVIL_NAME_MAX 32u
 struct anvil_manifest {
 	uint32_t magic;
@@ -184,8 +247,25 @@ struct anvil_manifest {
 	uint32_t timeout_ms;  /* 0: the command line's timeout */
 	uint32_t expect;      /* enum anvil_expect */
 	uint32_t flags;       /* ANVIL_MANIFEST_* */
+	/*
+	 * The expected ending in detail (expect != PASS), so a payload is judged
+	 * on why it ended, not only how (0 where not used):
+	 *  BAD_HYPERCALL: expect_call = the call number, expect_arg = the argument
+	 *    (0-3) the hypervisor refused or ANVIL_EXPECT_ARG_NONE (the number itself
+	 *    was bad), expect_value = that argument's value;
+	 *  BAD_MEMORY: expect_value = the guest-physical address, expect_access = the
+	 *    ANVIL_ACCESS_* bit of the access.
+	 */
+	uint64_t expect_value;
+	uint16_t expect_call;
+	uint8_t expect_arg;
+	uint8_t expect_access;
+	uint32_t reserved;    /* 0 */
 };
-_Static_assert(sizeof(struct anvil_manifest) == 80, "manifest layout is ABI");
+_Static_assert(sizeof(struct anvil_manifest) == 96, "manifest layout is ABI");
+_Static_assert(__builtin_offsetof(struct anvil_manifest, expect_value) == 80, "manifest layout is ABI");
+_Static_assert(__builtin_offsetof(struct anvil_manifest, expect_call) == 88, "manifest layout is ABI");
+#define ANVIL_EXPECT_ARG_NONE 0xffu
 
 #define ANVIL_MANIFEST_BENCH 1u /* a benchmark: runs only with bench=1 (make bench) */
 

@@ -42,6 +42,13 @@ const struct memslot *memslot_find(const struct memslot_set *s, uint64_t gpa);
  * translation of gpa.
  */
 bool memslot_translate(const struct memslot_set *s, uint64_t gpa, uint64_t len, uint64_t *hpa);
+/*
+ * The set's invariants: count within MEMSLOT_MAX, every slot well-formed
+ * (as memslot_add requires), sorted by gpa, no two overlapping, unused
+ * entries zero. 0, or -1 with the first broken one in err. For self-checks
+ * after a run that may have been cut short.
+ */
+int memslot_check(const struct memslot_set *s, char *err, size_t err_len);
 /* true if [hpa, hpa+len) overlaps the host memory behind any slot. */
 bool memslot_backs_host_range(const struct memslot_set *s, uint64_t hpa, uint64_t len);
 

@@ -59,6 +59,13 @@ int pmm_free(struct pmm *p, uint64_t pa);
 /* Free npages pages from pa; all or nothing (-1 if any one would fail). */
 int pmm_free_contig(struct pmm *p, uint64_t pa, size_t npages);
 
+/*
+ * The allocator's invariants: free_pages equals the clear bits of the bitmap
+ * and is at most total_pages, page 0 and every page outside the USABLE
+ * regions are marked used. 0, or -1 with what is wrong in err. O(pages).
+ */
+int pmm_check(const struct pmm *p, char *err, size_t err_len);
+
 /* The page containing pa is free. */
 bool pmm_is_free(const struct pmm *p, uint64_t pa);
 

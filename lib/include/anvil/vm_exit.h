@@ -14,7 +14,8 @@
 struct vm_exit {
 	enum anvil_exit_kind kind;
 	uint64_t raw_code;      /* the hardware's exit code (SVM EXITCODE, VMX basic reason) */
-	const char *raw_name;   /* its name, e.g. "VMEXIT_NPF" */
+	const char *raw_name;   /* its name, e.g. "VMEXIT_SHUTDOWN": set for the kinds the core
+	                           reports by name (shutdown, failed entry, unknown) */
 	uint64_t ip;            /* guest ip of the exiting instruction */
 	union {
 		struct { uint64_t nr, a[4]; } hypercall;

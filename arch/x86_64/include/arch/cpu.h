@@ -18,6 +18,8 @@ int arch_late_init(void);
 
 static inline void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+/* Take the interrupts that are pending, then go on with them masked (STI's shadow covers the NOP). */
+static inline void arch_irq_window(void) { __asm__ volatile("sti; nop; cli" ::: "memory"); }
 static inline bool arch_irq_enabled(void)
 {
 	uint64_t f;

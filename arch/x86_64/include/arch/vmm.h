@@ -7,6 +7,7 @@
 #ifndef ARCH_VMM_H
 #define ARCH_VMM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +35,29 @@ int arch_guest_prepare(void *mem, uint64_t mem_size, struct vcpu_entry *e, char 
 int arch_exit_cpuid(struct vcpu *v, struct vm_exit *e);
 int arch_exit_msr(struct vcpu *v, struct vm_exit *e);
 int arch_exit_io(struct vcpu *v, struct vm_exit *e);
+/* ANVIL_EXIT_PRIV_INSN (INVD, WBINVD, XSETBV, MONITOR, MWAIT, RDPRU). */
+int arch_exit_priv_insn(struct vcpu *v, struct vm_exit *e);
+
+/*
+ * CPU state a payload can change that the hardware does not switch on guest
+ * entry and exit, and the host never depends on while a payload runs:
+ * DR0-DR3 and DR6 (host breakpoints are always off: DR7 = 0x400), XCR0 (the
+ * host uses no XSAVE state), IA32_TSC_AUX (the host never reads it). Each
+ * payload gets the documented entry values before it starts
+ * (arch_payload_state_enter) and the host's come back after it
+ * (arch_host_state_restore): exact, at no cost per exit (docs/svm.md).
+ */
+struct arch_host_state {
+	uint64_t dr[4], dr6, dr7;
+	uint64_t xcr0;
+	uint64_t tsc_aux;
+	bool has_xcr0, has_tsc_aux;
+};
+void arch_host_state_save(struct arch_host_state *s);
+void arch_payload_state_enter(void);
+void arch_host_state_restore(const struct arch_host_state *s);
+/* false if equal; else true with the first difference described in buf. */
+bool arch_host_state_differs(const struct arch_host_state *was, const struct arch_host_state *now,
+			     char *buf, size_t n);
 
 #endif

@@ -66,16 +66,34 @@ static inline uint64_t exit_count(enum anvil_exit_kind kind)
 	return hypercall(ANVIL_HC_EXIT_COUNT, (uint64_t)kind, 0, 0, 0);
 }
 
+/* Undo remap_page(gpa, ...): the alias is gone, its nested tables freed when empty. */
+static inline void unmap_page(uint64_t gpa)
+{
+	hypercall(ANVIL_HC_UNMAP_PAGE, gpa, 0, 0, 0);
+}
+
+/*
+ * The cheapest exit there is: the hypercall instruction with rax = 0 and
+ * nothing else. In minimal-exits mode the hypervisor only moves rip past it.
+ */
+static inline void hypercall_minimal(void)
+{
+	__asm__ volatile("vmmcall" : : "a"(0ull) : "memory");
+}
+
 /* on: every later hypercall except ANVIL_HC_MINIMAL_EXITS only advances rip. */
 static inline void minimal_exits(bool on)
 {
 	hypercall(ANVIL_HC_MINIMAL_EXITS, on ? 1 : 0, 0, 0, 0);
 }
 
-/* A backend test operation (ANVIL_SVM_TEST_*); results may be -1. */
-static inline int64_t arch_test(uint64_t op, uint64_t a1, uint64_t a2, uint64_t a3)
+/*
+ * A test operation (ANVIL_X86_TEST_*, ANVIL_NP_TEST_*, ANVIL_SVM_TEST_*);
+ * results may be ANVIL_TEST_UNSUPPORTED or ANVIL_TEST_DENIED.
+ */
+static inline uint64_t arch_test(uint64_t op, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	return (int64_t)hypercall(ANVIL_HC_ARCH_TEST, op, a1, a2, a3);
+	return hypercall(ANVIL_HC_ARCH_TEST, op, a1, a2, a3);
 }
 
 #endif

@@ -23,6 +23,13 @@ bool report(bool cond, const char *case_name);
 bool reportf(bool cond, const char *case_name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * A case that is not checked here: `ok N - <payload>/case # SKIP <reason>`.
+ * The reason says why (the feature is off, the CPU lacks it, ...); never
+ * report a case that was not checked as passed.
+ */
+void report_skip(const char *case_name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* One benchmark value: the hypervisor prints `BENCH name=.. value=.. unit=..`. */
 void bench(const char *name, uint64_t value, const char *unit);
 

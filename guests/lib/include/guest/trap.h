@@ -44,6 +44,9 @@ typedef void (*guest_handler_fn)(struct guest_frame *frame);
 /* Install fn for vector (NULL: the default handler). Returns the previous one. */
 guest_handler_fn guest_set_handler(uint8_t vector, guest_handler_fn fn);
 
+/* The IDT: one page-aligned page of its own (so its nested rights can be changed alone). */
+const void *guest_idt(void);
+
 /* What guest_try caught. */
 struct guest_trap {
 	uint64_t vector;

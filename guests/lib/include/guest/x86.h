@@ -126,4 +126,115 @@ static inline uint64_t read_rflags(void)
 	return v;
 }
 
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_dr6(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_dr7(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%dr7, %0" : "=r"(v));
+	return v;
+}
+
+/* DR0-DR3 by number (anything else reads 0 / is ignored). */
+static inline uint64_t read_dr(unsigned n)
+{
+	uint64_t v = 0;
+
+	switch (n) {
+	case 0: __asm__ volatile("mov %%dr0, %0" : "=r"(v)); break;
+	case 1: __asm__ volatile("mov %%dr1, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("mov %%dr2, %0" : "=r"(v)); break;
+	case 3: __asm__ volatile("mov %%dr3, %0" : "=r"(v)); break;
+	default: break;
+	}
+	return v;
+}
+
+static inline void write_dr(unsigned n, uint64_t v)
+{
+	switch (n) {
+	case 0: __asm__ volatile("mov %0, %%dr0" : : "r"(v)); break;
+	case 1: __asm__ volatile("mov %0, %%dr1" : : "r"(v)); break;
+	case 2: __asm__ volatile("mov %0, %%dr2" : : "r"(v)); break;
+	case 3: __asm__ volatile("mov %0, %%dr3" : : "r"(v)); break;
+	case 7: __asm__ volatile("mov %0, %%dr7" : : "r"(v)); break;
+	default: break;
+	}
+}
+
+struct __attribute__((packed)) descriptor_table {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static inline struct descriptor_table sgdt(void)
+{
+	struct descriptor_table t;
+
+	__asm__ volatile("sgdt %0" : "=m"(t));
+	return t;
+}
+
+static inline uint16_t read_es(void)
+{
+	uint16_t v;
+
+	__asm__ volatile("mov %%es, %0" : "=r"(v));
+	return v;
+}
+
+#define X86_CR4_TSD (1ull << 2)
+#define X86_CR4_OSXSAVE (1ull << 18)
+#define X86_CPUID_1_ECX_XSAVE (1u << 26)
+
+/* XCR0 through XGETBV/XSETBV; CR4.OSXSAVE must be set (else #UD). */
+static inline uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void xsetbv0(uint64_t v)
+{
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
 #endif
