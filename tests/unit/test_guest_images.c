@@ -8,6 +8,7 @@
  * built (`make guests`).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <glob.h>
@@ -26,21 +27,29 @@ struct expected {
 	const char *name;
 	uint32_t expect;
 	uint32_t flags;
+	uint16_t call;      /* BAD_HYPERCALL: the call and argument the hypervisor must refuse */
+	uint8_t arg;
 };
 
+#define NONE ANVIL_EXPECT_ARG_NONE
+
 static const struct expected expected[] = {
-	{ "svm_basic", ANVIL_EXPECT_PASS, 0 },
-	{ "svm_intercepts", ANVIL_EXPECT_PASS, 0 },
-	{ "npt", ANVIL_EXPECT_PASS, 0 },
-	{ "inject", ANVIL_EXPECT_PASS, 0 },
-	{ "clean_bits", ANVIL_EXPECT_PASS, 0 },
-	{ "containment_triple", ANVIL_EXPECT_TRIPLE_FAULT, 0 },
-	{ "containment_spin", ANVIL_EXPECT_TIMEOUT, 0 },
-	{ "containment_oob", ANVIL_EXPECT_BAD_MEMORY, 0 },
-	{ "containment_badptr", ANVIL_EXPECT_BAD_HYPERCALL, 0 },
-	{ "containment_badcall", ANVIL_EXPECT_BAD_HYPERCALL, 0 },
-	{ "containment_longstr", ANVIL_EXPECT_BAD_HYPERCALL, 0 },
-	{ "bench_vmexit", ANVIL_EXPECT_PASS, ANVIL_MANIFEST_BENCH },
+	{ "svm_basic", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "svm_intercepts", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "npt", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "inject", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "clean_bits", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "host_state_set", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "host_state_check", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "containment_triple", ANVIL_EXPECT_TRIPLE_FAULT, 0, 0, 0 },
+	{ "containment_spin", ANVIL_EXPECT_TIMEOUT, 0, 0, 0 },
+	{ "containment_oob", ANVIL_EXPECT_BAD_MEMORY, 0, 0, 0 },
+	{ "containment_badptr", ANVIL_EXPECT_BAD_HYPERCALL, 0, ANVIL_HC_PRINT, 0 },
+	{ "containment_badcall", ANVIL_EXPECT_BAD_HYPERCALL, 0, 0x7777, NONE },
+	{ "containment_longstr", ANVIL_EXPECT_BAD_HYPERCALL, 0, ANVIL_HC_PRINT, 1 },
+	{ "containment_rofault", ANVIL_EXPECT_BAD_HYPERCALL, 0, ANVIL_HC_LAST_FAULT, 0 },
+	{ "containment_deadline", ANVIL_EXPECT_TIMEOUT, 0, 0, 0 },
+	{ "bench_vmexit", ANVIL_EXPECT_PASS, ANVIL_MANIFEST_BENCH, 0, 0 },
 };
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -104,13 +113,20 @@ static void check_image(const char *path)
 	assert_non_null(text);
 	assert_int_equal(text->flags, ELF64_SEG_R | ELF64_SEG_X);
 
+	bool listed = false;
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
 		if (strcmp(expected[i].name, name) != 0)
 			continue;
+		listed = true;
 		if (img.manifest.expect != expected[i].expect || img.manifest.flags != expected[i].flags)
 			fail_msg("%s: expect %u flags %#x, want %u %#x", path, img.manifest.expect,
 				 img.manifest.flags, expected[i].expect, expected[i].flags);
+		if (img.manifest.expect_call != expected[i].call || img.manifest.expect_arg != expected[i].arg)
+			fail_msg("%s: expects call %u argument %u refused, want %u %u", path, img.manifest.expect_call,
+				 img.manifest.expect_arg, expected[i].call, expected[i].arg);
 	}
+	if (!listed)
+		fail_msg("%s: payload %s is not in this test's table", path, name);
 	free(buf);
 }
 
