@@ -333,7 +333,8 @@ class CmdlineTests(unittest.TestCase):
         self.assertEqual(cmdline.build(), "on_finish=exit")
         self.assertEqual(cmdline.build(tests="svm_*,cmdline", test_timeout="5"),
                          "on_finish=exit tests=svm_*,cmdline timeout=5")
-        self.assertEqual(cmdline.build(bench=True), "on_finish=exit bench=1")
+        self.assertEqual(cmdline.build(bench=True), "on_finish=exit bench=1 audit=0")
+        self.assertEqual(cmdline.build("audit=1", bench=True), "on_finish=exit bench=1 audit=1")
 
     def test_user_words_override_defaults(self):
         self.assertEqual(cmdline.build("on_finish=halt verbose"), "on_finish=halt verbose")
@@ -438,7 +439,7 @@ class VersionTests(unittest.TestCase):
             self.assertEqual(cli._cmdline_for(args, self.platform("qemu", qemu), bench=False),
                              "on_finish=exit tests=cpu/* emulator_version=8.1.3")
             self.assertEqual(cli._cmdline_for(args, self.platform("command", qemu), bench=True),
-                             "on_finish=exit tests=cpu/* bench=1")
+                             "on_finish=exit tests=cpu/* bench=1 audit=0")
             missing = self.platform("qemu", qemu)
             missing.requires_bin = ["no-such-emulator-anvil"]
             self.assertEqual(cli._cmdline_for(args, missing, bench=False), "on_finish=exit tests=cpu/*")
@@ -858,7 +859,10 @@ class CliTests(FakeEmulatorMixin, unittest.TestCase):
         with open(self.reports("a-good-bench.tsv")) as f:
             self.assertEqual(f.read(), "name\tvalue\tunit\nvmrun_roundtrip\t7512.5\tns\n")
         with open(self.reports("a-good-bench.log")) as f:
-            self.assertIn("on_finish=exit bench=1", f.read())
+            self.assertIn("on_finish=exit tests=bench_* bench=1 audit=0", f.read())
+        self.assertIn("a-good: auditor off (audit=0)", out)
+        rc, out = self.anvil("bench", "a-good", "--cmdline", "audit=1")
+        self.assertIn("a-good: auditor on (audit=1)", out)
 
     def test_build_failure_is_one_failure(self):
         self.platform("a-image", GOOD, boot="iso")

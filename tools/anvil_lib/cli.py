@@ -86,9 +86,11 @@ def _build(args, platforms) -> bool:
 
 
 def _cmdline_for(args, p, bench: bool) -> str:
-    """The kernel command line for one platform: the emulator's version is its own."""
+    """The kernel command line for one platform: the emulator's version is its own.
+    A benchmark run runs only the benchmark payloads unless --tests says otherwise."""
     version = None if p.skip_reason() else versions.emulator_version(p)
-    return cmdline.build(args.cmdline, args.tests, args.test_timeout, bench=bench,
+    tests = args.tests or ("bench_*" if bench else None)
+    return cmdline.build(args.cmdline, tests, args.test_timeout, bench=bench,
                          emulator_version=version)
 
 
@@ -128,7 +130,7 @@ def _one(args, platforms, ctx: Context, bench: bool) -> int:
     results = _run_all(args, ctx, chosen, "-bench" if bench else "", bench)
     r = results[0]
     if bench and r.verdict != SKIPPED:
-        print(report.bench_table(r))
+        print(report.bench_table(r, _cmdline_for(args, chosen[0], bench)))
         report.write_bench_tsv(os.path.join(ctx.reports_dir, f"{r.platform}-bench.tsv"), r)
     status = _finish(ctx, results, "bench-summary.json" if bench else "run-summary.json")
     # Asking for one platform that cannot run here is an error, not a quiet skip.

@@ -133,7 +133,14 @@ def summary(results: List[RunResult], reports_dir: str) -> str:
     return "\n".join(out)
 
 
-def bench_table(r: RunResult) -> str:
+def auditor_state(kernel_cmdline: str) -> str:
+    """What the kernel command line says about the clean-bit auditor (on by default)."""
+    words = [w for w in kernel_cmdline.split() if w.split("=", 1)[0] == "audit"]
+    value = words[-1].split("=", 1)[1] if words and "=" in words[-1] else "1"
+    return "auditor off (audit=0)" if value == "0" else "auditor on (audit=1)"
+
+
+def bench_table(r: RunResult, kernel_cmdline: str = "") -> str:
     benches = r.parser.benches
     if not benches:
         return f"{r.platform}: no BENCH lines"
@@ -141,7 +148,7 @@ def bench_table(r: RunResult) -> str:
     rows = [(b.name, b.text, b.unit) for b in benches]
     w0 = max(len(x[0]) for x in [head] + rows)
     w1 = max(len(x[1]) for x in [head] + rows)
-    lines = [f"{r.platform}:"]
+    lines = [f"{r.platform}: {auditor_state(kernel_cmdline)}"]
     lines += [f"  {a.ljust(w0)}  {b.rjust(w1)}  {c}" for a, b, c in [head] + rows]
     return "\n".join(lines)
 
