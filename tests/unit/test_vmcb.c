@@ -472,8 +472,11 @@ static void test_ranges_spot_checks(void **state)
 	assert_int_equal(r[2].offset, 0x668);
 }
 
-/* The snapshot copies exactly the grouped bytes and leaves every other byte of snap alone. */
-static void test_snapshot_copies_only_grouped_bytes(void **state)
+/*
+ * The snapshot copies every grouped byte, and nothing beyond the 8-byte
+ * words that hold them (a range's last word may carry up to 7 more bytes).
+ */
+static void test_snapshot_copies_grouped_words(void **state)
 {
 	static int8_t map[VMCB_SIZE];
 	struct vmcb *v = vmcb_new();
@@ -486,8 +489,18 @@ static void test_snapshot_copies_only_grouped_bytes(void **state)
 		((uint8_t *)v)[b] = (uint8_t)(b * 7u + 1u) | 1u; /* never 0x5a's pattern */
 	memset(snap, 0x5a, sizeof(*snap));
 	vmcb_audit_snapshot(snap, v);
-	for (unsigned b = 0; b < VMCB_SIZE; b++)
-		assert_int_equal(sb[b], map[b] == BYTE_FREE ? 0x5a : vb[b]);
+	for (unsigned b = 0; b < VMCB_SIZE; b++) {
+		if (map[b] != BYTE_FREE) {
+			assert_int_equal(sb[b], vb[b]);
+			continue;
+		}
+		/* A free byte may be copied only if a grouped byte lies within the 7 before it. */
+		bool near = false;
+		for (unsigned k = 1; k < 8 && k <= b && !near; k++)
+			near = map[b - k] != BYTE_FREE;
+		if (!near)
+			assert_int_equal(sb[b], 0x5a);
+	}
 	free(v);
 	free(snap);
 }
@@ -803,9 +816,34 @@ static void test_kvm_2025_accessor_prepare_is_clean(void **state)
 	assert_false(clean & VMCB_CLEAN_BIT(VMCB_CLEAN_NPT));
 }
 
+/*
+ * Straight after an exit (clean = VMCB_CLEAN_AFTER_EXIT) the check takes its
+ * one-loop fast path; a raw write to a whole word (cr0), to a masked last
+ * word (cpl, one byte) and to the second word of a segment (es base) must
+ * each still be found and named.
+ */
+static void test_fast_path_still_finds(void **state)
+{
+	struct audit_fixture *a = *state;
+
+	assert_int_equal(a->v->control.clean, VMCB_CLEAN_AFTER_EXIT);
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 0);
+	a->v->save.cr0 ^= 1;
+	a->v->save.cpl ^= 3;
+	a->v->save.es.base ^= 0x1000;
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 3);
+	assert_string_equal(a->out[0].field, "es");
+	assert_string_equal(a->out[1].field, "cpl");
+	assert_string_equal(a->out[2].field, "cr0");
+	/* The same write with its group dirtied is no finding (the slow path). */
+	vmcb_mark_dirty(a->v, VMCB_CLEAN_CR);
+	assert_int_equal(vmcb_audit_check(a->snap, a->v, a->out, AUDIT_MAX), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fast_path_still_finds, audit_setup, audit_teardown),
 		cmocka_unit_test(test_layout_spot_checks),
 		cmocka_unit_test(test_field_table_matches_struct),
 		cmocka_unit_test(test_every_xmacro_field_has_its_apm_group),
@@ -817,7 +855,7 @@ int main(void)
 		cmocka_unit_test(test_every_grouped_field_is_audited),
 		cmocka_unit_test(test_ranges_cover_exactly_the_grouped_bytes),
 		cmocka_unit_test(test_ranges_spot_checks),
-		cmocka_unit_test(test_snapshot_copies_only_grouped_bytes),
+		cmocka_unit_test(test_snapshot_copies_grouped_words),
 		cmocka_unit_test(test_every_grouped_byte_is_audited),
 		cmocka_unit_test(test_audit_findings_in_table_order),
 		cmocka_unit_test(test_mark_helpers),

@@ -587,10 +587,10 @@ static inline void vmcb_mark_all_dirty(struct vmcb *v)
  * Right after a #VMEXIT: every group is clean except INTR and CR2, which the
  * hypervisor changes so often that KVM always leaves them dirty.
  */
+#define VMCB_CLEAN_AFTER_EXIT (VMCB_CLEAN_ALL & ~(VMCB_CLEAN_BIT(VMCB_CLEAN_INTR) | VMCB_CLEAN_BIT(VMCB_CLEAN_CR2)))
 static inline void vmcb_mark_clean_after_exit(struct vmcb *v)
 {
-	v->control.clean = VMCB_CLEAN_ALL &
-			   ~(VMCB_CLEAN_BIT(VMCB_CLEAN_INTR) | VMCB_CLEAN_BIT(VMCB_CLEAN_CR2));
+	v->control.clean = VMCB_CLEAN_AFTER_EXIT;
 }
 
 /* ---- Field descriptors and the clean-bit auditor ---- */

@@ -251,9 +251,7 @@ static void after_vmexit(struct vcpu *v, struct svm_vcpu *c)
 /* What the CPU sees in `clean` once an exit is processed (VMCB_CLEAN_ALL less INTR and CR2, or 0). */
 static uint32_t clean_after_exit(void)
 {
-	struct vmcb probe;
-	vmcb_mark_clean_after_exit(&probe);
-	return svm_caps.vmcb_clean ? probe.control.clean : 0;
+	return svm_caps.vmcb_clean ? VMCB_CLEAN_AFTER_EXIT : 0;
 }
 
 int svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
