@@ -161,7 +161,7 @@ struct host_check {
 	uint64_t free_pages;
 	size_t heap_used;
 	struct arch_host_state cpu;
-	char memslots[120]; /* memslot_check()'s complaint, if any */
+	char memslots[160]; /* what was wrong with the memslots or their nested mappings, if anything */
 };
 
 static size_t heap_in_use(void)
@@ -177,10 +177,49 @@ static void host_check_begin(struct host_check *h)
 	arch_host_state_save(&h->cpu);
 }
 
-/* Called with the VM still alive: the memslots must be sound whatever the guest did. */
+/* Memslots and nested tables agree: every slot's pages are mapped, to the slot's host pages. */
+struct slot_cover {
+	const struct vm *vm;
+	uint64_t covered[MEMSLOT_MAX];
+	char *why;
+	size_t n;
+};
+
+static void cover_leaf(void *ctx, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t access)
+{
+	struct slot_cover *c = ctx;
+	const struct memslot *m = memslot_find(&c->vm->mem, gpa);
+	if (c->why[0])
+		return;
+	if (!m) {
+		if (access && !memslot_backs_host_range(&c->vm->mem, hpa, size))
+			snprintf(c->why, c->n, "nested tables map gpa 0x%lx to host 0x%lx, no guest memory",
+				 (unsigned long)gpa, (unsigned long)hpa);
+		return;
+	}
+	if (hpa != m->hpa + (gpa - m->gpa)) {
+		snprintf(c->why, c->n, "nested tables map gpa 0x%lx to host 0x%lx, its memslot says 0x%lx",
+			 (unsigned long)gpa, (unsigned long)hpa, (unsigned long)(m->hpa + (gpa - m->gpa)));
+		return;
+	}
+	uint64_t left = m->gpa + m->size - gpa;
+	c->covered[m - c->vm->mem.slots] += size < left ? size : left;
+}
+
+/* Called with the VM still alive: the memslots sound, and in step with the nested tables. */
 static void host_check_vm(struct host_check *h, const struct vm *vm)
 {
-	memslot_check(&vm->mem, h->memslots, sizeof(h->memslots));
+	if (memslot_check(&vm->mem, h->memslots, sizeof(h->memslots)) || !vm->be->walk_reach)
+		return;
+	static struct slot_cover c;
+	c = (struct slot_cover){ .vm = vm, .why = h->memslots, .n = sizeof(h->memslots) };
+	struct vm_reach_visitor vis = { .leaf = cover_leaf, .ctx = &c };
+	vm->be->walk_reach((struct vm *)vm, &vis);
+	for (unsigned i = 0; i < vm->mem.count && !h->memslots[0]; i++)
+		if (c.covered[i] < vm->mem.slots[i].size)
+			snprintf(h->memslots, sizeof(h->memslots), "memslot at gpa 0x%lx: %lu of %lu bytes in the nested tables",
+				 (unsigned long)vm->mem.slots[i].gpa, (unsigned long)c.covered[i],
+				 (unsigned long)vm->mem.slots[i].size);
 }
 
 /* After vm_destroy: one case, "<payload>/host_intact". */
