@@ -8,12 +8,15 @@
 #   GUEST_BLOB_OBJ  object defining anvil_payload_table[] and anvil_payload_count
 # Targets: `make guests` builds the ELFs and GUEST_BLOB_OBJ.
 
-# Run order. A payload not listed here is not built.
-GUEST_PAYLOADS := svm_basic svm_intercepts npt inject clean_bits \
+# Run order, per arch. A payload not listed here is not built. Generic
+# payloads run on every backend of the arch; backend-specific ones ask for
+# their backend's feature in the manifest and SKIP elsewhere.
+GUEST_PAYLOADS_x86_64 := x86_basic x86_intercepts nested_paging inject clean_bits \
 	host_state_set host_state_check \
 	containment_triple containment_spin containment_oob containment_badptr \
 	containment_badcall containment_longstr containment_rofault containment_deadline \
-	bench_vmexit
+	spp bench_vmexit
+GUEST_PAYLOADS := $(GUEST_PAYLOADS_$(ARCH))
 
 GUEST_DIR  := $(ARCHBUILD)/guests
 GUEST_OBJ  := $(GUEST_DIR)/obj
@@ -24,16 +27,17 @@ GUEST_BLOB_OBJ := $(GUEST_DIR)/payloads.o
 GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PAYLOADS))
 GUEST_EMBED_ELFS := $(patsubst %,$(GUEST_DIR)/embed/%.elf,$(GUEST_PAYLOADS))
 
+GUEST_INCLUDES := -Iguests/include -Iguests/lib/include -Iguests/lib/$(ARCH)/include -Iarch/$(ARCH)/lib
 GUEST_CFLAGS := -target $(ARCH)-unknown-none-elf -std=gnu11 -O2 -g \
 	-Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
-	-Iguests/include -Iguests/lib/include -Iarch/$(ARCH)/lib -isystem $(NEWLIB_INC) -MMD -MP
-GUEST_ASFLAGS := -target $(ARCH)-unknown-none-elf -g \
-	-Iguests/include -Iguests/lib/include -Iarch/$(ARCH)/lib -MMD -MP
+	$(GUEST_INCLUDES) -isystem $(NEWLIB_INC) -MMD -MP
+GUEST_ASFLAGS := -target $(ARCH)-unknown-none-elf -g $(GUEST_INCLUDES) -MMD -MP
 GUEST_LDFLAGS := -T $(GUEST_LDS) -nostdlib -static --no-pie -z max-page-size=4096 \
 	--gc-sections --no-undefined
 
-GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S)
+# The neutral library and its arch part (guests/lib/<arch>/: entry, traps, hypercall instruction).
+GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S guests/lib/$(ARCH)/*.c guests/lib/$(ARCH)/*.S)
 GUEST_LIB_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(GUEST_LIB_SRCS))
 guest_objs = $(patsubst %,$(GUEST_OBJ)/%.o,$(wildcard guests/$(1)/*.c guests/$(1)/*.S))
 GUEST_ALL_OBJS := $(GUEST_LIB_OBJS) $(foreach p,$(GUEST_PAYLOADS),$(call guest_objs,$(p)))

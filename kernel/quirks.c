@@ -18,7 +18,7 @@ static const struct quirk quirks[] = {
 	{ .id = "qemu-tcg-ioio-no-address-size", .emulator = "qemu-tcg", .fixed_in = NULL,
 	  .summary = "QEMU TCG's IOIO intercept leaves the address-size bits (EXITINFO1[9:7]) clear, so string "
 		     "I/O cannot know whether rSI/rDI are 16, 32 or 64 bits wide",
-	  .cases = "svm_intercepts/io_string_*addr64", .fatal = false },
+	  .cases = "x86_intercepts/io_string_*addr64", .fatal = false },
 	{ .id = "bochs-svm-no-shutdown-exit", .emulator = "bochs", .fixed_in = "2.8",
 	  .summary = "Bochs before 2.8 never delivers VMEXIT_SHUTDOWN: a triple-faulting SVM guest resets or "
 		     "stops the whole emulator",

@@ -196,6 +196,37 @@ bool vm_demand_map(struct vm *vm, uint64_t gpa)
 	return false;
 }
 
+/* Record a fault for last_fault; resume at the recovery ip if one was expected (0), else -1. */
+static int fault_recorded(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	if (!vm->fault_expected)
+		return -1;
+	vm->fault_expected = false;
+	vm->be->set_ip(v, vm->fault_recovery_ip);
+	return 0;
+}
+
+int vm_guest_spp_fault(struct vcpu *v, uint64_t gpa, uint64_t ip)
+{
+	struct vm *vm = v->vm;
+	vm->fault_count++;
+	vm->last_fault = (struct anvil_fault){
+		.kind = ANVIL_FAULT_SPP,
+		.access = ANVIL_ACCESS_W,
+		.gpa = gpa,
+		.ip = ip,
+		.count = vm->fault_count,
+		.subpage = (uint32_t)((gpa & (ARCH_PAGE_SIZE - 1)) / ANVIL_SPP_SUBPAGE),
+	};
+	if (!fault_recorded(v))
+		return 0;
+	vm_end_detail(vm, VM_OUTCOME_BAD_MEMORY, (struct vm_end_detail){ .access = ANVIL_ACCESS_W, .value = gpa },
+		      "guest write of guest-physical 0x%lx at ip 0x%lx: sub-page %u is write-protected (SPP)",
+		      (unsigned long)gpa, (unsigned long)ip, vm->last_fault.subpage);
+	return -1;
+}
+
 static const char *access_name(uint32_t a)
 {
 	return a & ANVIL_ACCESS_X ? "execute" : a & ANVIL_ACCESS_W ? "write" : "read";
@@ -223,11 +254,8 @@ int vm_guest_fault(struct vcpu *v, uint64_t gpa, uint32_t access, uint64_t ip, b
 		.ip = ip,
 		.count = vm->fault_count,
 	};
-	if (vm->fault_expected) {
-		vm->fault_expected = false;
-		vm->be->set_ip(v, vm->fault_recovery_ip);
+	if (!fault_recorded(v))
 		return 0;
-	}
 	vm_end_detail(vm, VM_OUTCOME_BAD_MEMORY, (struct vm_end_detail){ .access = (uint8_t)access, .value = gpa },
 		      "guest %s of guest-physical 0x%lx at ip 0x%lx: %s%s", access_name(access),
 		      (unsigned long)gpa, (unsigned long)ip, in_memory ? "access not allowed" : "outside guest memory",

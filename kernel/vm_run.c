@@ -32,6 +32,8 @@ static int exit_halt(struct vcpu *v, struct vm_exit *e)
 
 static int exit_mem_fault(struct vcpu *v, struct vm_exit *e)
 {
+	if (e->u.mem.spp)
+		return vm_guest_spp_fault(v, e->u.mem.gpa, e->ip);
 	return vm_guest_fault(v, e->u.mem.gpa, e->u.mem.access, e->ip, e->u.mem.in_walk);
 }
 
@@ -39,7 +41,7 @@ static int exit_resume(struct vcpu *v, struct vm_exit *e)
 {
 	(void)v;
 	(void)e;
-	/* A host interrupt or NMI: it is taken as soon as the loop enables interrupts. */
+	/* A host interrupt or NMI is taken as soon as the loop enables interrupts; the rest need nothing. */
 	return 0;
 }
 
@@ -108,6 +110,8 @@ static const vm_exit_handler exit_handlers[ANVIL_EXIT_KIND_COUNT] = {
 	[ANVIL_EXIT_UNKNOWN] = exit_unknown,
 	[ANVIL_EXIT_PRIV_INSN] = arch_exit_priv_insn,
 	[ANVIL_EXIT_INTR_WINDOW] = exit_resume,
+	[ANVIL_EXIT_TIMESLICE] = exit_resume,
+	[ANVIL_EXIT_ARCH] = exit_resume, /* the backend did all there was to do */
 };
 
 /*

@@ -272,6 +272,10 @@ static const struct {
 	{ ANVIL_FEAT_VMCB_CLEAN, "vmcb_clean" },
 	{ ANVIL_FEAT_VMX, "vmx" },
 	{ ANVIL_FEAT_EPT, "ept" },
+	{ ANVIL_FEAT_VPID, "vpid" },
+	{ ANVIL_FEAT_SPP, "spp" },
+	{ ANVIL_FEAT_VIRT, "virt" },
+	{ ANVIL_FEAT_NESTED_PAGING, "nested_paging" },
 };
 
 /* Append to buf (always NUL-terminated, silently cut when full). */

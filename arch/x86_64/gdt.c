@@ -41,6 +41,16 @@ _Static_assert(GDT_TSS / 8 + 2 == sizeof(gdt) / sizeof(gdt[0]), "TSS takes the l
 /* Static IST stacks until arch_late_init() installs guarded ones. */
 static uint8_t ist_boot_stacks[3][8192] __attribute__((aligned(16)));
 
+uint64_t x86_tss_base(void)
+{
+	return (uint64_t)(uintptr_t)&tss;
+}
+
+uint64_t x86_gdt_base(void)
+{
+	return (uint64_t)(uintptr_t)gdt;
+}
+
 void x86_tss_set_ist(unsigned ist, uint64_t stack_top)
 {
 	tss.ist[ist - 1] = stack_top;

@@ -111,6 +111,9 @@ bool x86_wrmsr_safe(uint32_t msr, uint64_t value);
 
 void x86_gdt_init(void);
 void x86_tss_set_ist(unsigned ist, uint64_t stack_top);
+/* Where the kernel's TSS and GDT live (a VMCS's host state needs them). */
+uint64_t x86_tss_base(void);
+uint64_t x86_gdt_base(void);
 void x86_idt_init(void);
 void x86_pic_disable(void);
 void x86_trap(struct arch_frame *f);

@@ -4,17 +4,18 @@
  * the common exit reasons. Every round trip is timed on its own (TSC, fenced)
  * and the samples are summarised as their minimum and median: a mean would
  * fold in the host timer interrupts that land in some iterations. Names
- * start with the backend (info->backend: "svm.vmmcall.roundtrip.min", ...).
- * The minimal path (ANVIL_HC_MINIMAL_EXITS) is what the architecture needs
- * for a VMMCALL and nothing more; roundtrip is the full exit path with a
- * real (cheap) hypercall. "tsc.pair" is the cost of the timing itself.
+ * start with the backend (info->backend: "svm.hypercall.roundtrip.min",
+ * "vmx...."). The minimal path (ANVIL_HC_MINIMAL_EXITS) is what the
+ * architecture needs for the hypercall instruction (VMMCALL, VMCALL) and
+ * nothing more; roundtrip is the full exit path with a real (cheap)
+ * hypercall. "tsc.pair" is the cost of the timing itself.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "bench_vmexit", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "bench_vmexit", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 2048, .timeout_ms = 120000, .flags = ANVIL_MANIFEST_BENCH);
 
 #define BENCH_ITERATIONS 20000u
@@ -25,8 +26,8 @@ enum bench_kind { BENCH_TSC, BENCH_ROUNDTRIP, BENCH_MINIMAL, BENCH_CPUID, BENCH_
 
 static const char *const bench_names[BENCH_COUNT] = {
 	[BENCH_TSC] = "tsc.pair",
-	[BENCH_ROUNDTRIP] = "vmmcall.roundtrip",
-	[BENCH_MINIMAL] = "vmmcall.minimal",
+	[BENCH_ROUNDTRIP] = "hypercall.roundtrip",
+	[BENCH_MINIMAL] = "hypercall.minimal",
 	[BENCH_CPUID] = "cpuid",
 	[BENCH_RDMSR] = "rdmsr",
 	[BENCH_IO_IN] = "io.in",

@@ -5,7 +5,7 @@
  */
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "containment_badptr", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "containment_badptr", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_HYPERCALL,
 	       .expect_call = ANVIL_HC_PRINT, .expect_arg = 0, .expect_value = 0x7f0000000000ull);
 

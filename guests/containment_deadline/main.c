@@ -10,7 +10,7 @@
  */
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "containment_deadline", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "containment_deadline", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 1024, .timeout_ms = 1500, .expect = ANVIL_EXPECT_TIMEOUT);
 
 #define SPREAD_SHIFT 39 /* one PML4 entry apart: new PDPT, PD and page table each time */

@@ -6,7 +6,7 @@
  */
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "containment_longstr", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "containment_longstr", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_HYPERCALL,
 	       .expect_call = ANVIL_HC_PRINT, .expect_arg = 1, .expect_value = ANVIL_STR_MAX * 4);
 

@@ -5,7 +5,7 @@
  */
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "containment_oob", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "containment_oob", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_MEMORY,
 	       .expect_value = 0xc0000000ull, .expect_access = ANVIL_ACCESS_R);
 

@@ -11,7 +11,7 @@
 
 static struct anvil_fault record[PAGE / sizeof(struct anvil_fault)] __attribute__((aligned(PAGE)));
 
-ANVIL_MANIFEST(.name = "containment_rofault", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "containment_rofault", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 1024, .timeout_ms = 10000, .expect = ANVIL_EXPECT_BAD_HYPERCALL,
 	       .expect_call = ANVIL_HC_LAST_FAULT, .expect_arg = 0, .expect_value = (uintptr_t)record);
 

@@ -5,7 +5,7 @@
  */
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "containment_spin", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "containment_spin", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 1024, .timeout_ms = 1000, .expect = ANVIL_EXPECT_TIMEOUT);
 
 int guest_main(const struct anvil_guest_info *info)

@@ -6,7 +6,7 @@
  */
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "host_state_check", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "host_state_check", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 1024, .timeout_ms = 10000);
 
 #define DR6_ENTRY 0xffff0ff0ull

@@ -10,7 +10,7 @@
  */
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "host_state_set", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "host_state_set", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 1024, .timeout_ms = 10000);
 
 #define DR_VALUE(i) (0x0000100000001000ull * ((i) + 1) + 0x10 * (i))

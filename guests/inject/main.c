@@ -10,7 +10,7 @@
  */
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "inject", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT, .mem_kib = 4096,
+ANVIL_MANIFEST(.name = "inject", .features = ANVIL_FEAT_GENERIC, .mem_kib = 4096,
 	       .timeout_ms = 10000);
 
 #define EXTERNAL_VECTOR 0x40
@@ -75,7 +75,7 @@ static void check_exception_error_code(void)
 }
 
 /*
- * With IF=1 an injected interrupt arrives as the VMMCALL returns. The
+ * With IF=1 an injected interrupt arrives as the hypercall returns. The
  * interrupted RFLAGS in the frame must be the guest's own, bit for bit, as
  * captured right before the call (DF set as a marker a wrong value would lose).
  */
@@ -83,30 +83,23 @@ static void check_external_interrupt(void)
 {
 	struct checks c = { 0 };
 	guest_handler_fn old = guest_set_handler(EXTERNAL_VECTOR, record);
-	uint64_t flags_before, ret;
+	struct hc_probe p = { .nr = ANVIL_HC_INJECT, .a = { EXTERNAL_VECTOR, 0, ANVIL_INJECT_EXTERNAL, 0 }, .set_df = 1 };
 
 	seen_reset();
 	sti();
-	/* Leave the STI shadow before the VMMCALL (the shadow has a case of its own). */
-	__asm__ volatile("nop\n\t"
-			 "std\n\t"
-			 "pushfq\n\t"
-			 "popq %1\n\t"
-			 "vmmcall\n\t"
-			 "cld"
-			 : "=a"(ret), "=&r"(flags_before)
-			 : "a"((uint64_t)ANVIL_HC_INJECT), "D"((uint64_t)EXTERNAL_VECTOR), "S"(0ull),
-			   "d"((uint64_t)ANVIL_INJECT_EXTERNAL), "c"(0ull)
-			 : "memory", "cc");
-	(void)ret;
+	/* Leave the STI shadow before the call (the shadow has a case of its own). */
+	__asm__ volatile("nop");
+	guest_hypercall_probe(&p);
 	cli();
 	guest_set_handler(EXTERNAL_VECTOR, old);
 	check(&c, seen.count == 1 && seen.vector == EXTERNAL_VECTOR && seen.error_code == 0,
 	      "handler ran %u times, saw vector %llu error code %#llx", seen.count,
 	      (unsigned long long)seen.vector, (unsigned long long)seen.error_code);
-	check(&c, seen.count == 0 || seen.rflags == flags_before,
+	check(&c, seen.count == 0 || seen.rflags == p.rflags_before,
 	      "interrupted rflags %#llx, the guest's before the call were %#llx", (unsigned long long)seen.rflags,
-	      (unsigned long long)flags_before);
+	      (unsigned long long)p.rflags_before);
+	check(&c, seen.count == 0 || seen.rip == p.ip_after, "frame rip %#llx, the instruction after the call is at %#llx",
+	      (unsigned long long)seen.rip, (unsigned long long)p.ip_after);
 	checks_report(&c, "external_interrupt");
 }
 
@@ -214,29 +207,22 @@ static void check_reinjection(void)
 	checks_report(&c, "delivery_cut_short_is_redelivered");
 }
 
-/* The handler's frame shows the instruction after the VMMCALL and the stack
- * pointer the VMMCALL ran with. */
+/* The handler's frame shows the instruction after the hypercall and the stack
+ * pointer the hypercall ran with. */
 static void check_injected_rip(void)
 {
 	struct checks c = { 0 };
 	guest_handler_fn old = guest_set_handler(X86_VEC_UD, record);
-	uint64_t ret, after, rsp;
+	struct hc_probe p = { .nr = ANVIL_HC_INJECT, .a = { X86_VEC_UD, 0, 0, 0 } };
 
 	seen_reset();
-	__asm__ volatile("movq %%rsp, %2\n\t"
-			 "vmmcall\n"
-			 "1:\tleaq 1b(%%rip), %1"
-			 : "=a"(ret), "=&r"(after), "=&r"(rsp)
-			 : "a"((uint64_t)ANVIL_HC_INJECT), "D"((uint64_t)X86_VEC_UD), "S"(0ull),
-			   "d"(0ull), "c"(0ull)
-			 : "memory");
-	(void)ret;
+	guest_hypercall_probe(&p);
 	guest_set_handler(X86_VEC_UD, old);
 	if (check(&c, seen.count == 1, "handler ran %u times", seen.count)) {
-		check(&c, seen.rip == after, "frame rip %#llx, the instruction after VMMCALL is at %#llx",
-		      (unsigned long long)seen.rip, (unsigned long long)after);
-		check(&c, seen.rsp == rsp, "frame rsp %#llx, VMMCALL ran with rsp %#llx",
-		      (unsigned long long)seen.rsp, (unsigned long long)rsp);
+		check(&c, seen.rip == p.ip_after, "frame rip %#llx, the instruction after the call is at %#llx",
+		      (unsigned long long)seen.rip, (unsigned long long)p.ip_after);
+		check(&c, seen.rsp == p.rsp_at, "frame rsp %#llx, the call ran with rsp %#llx",
+		      (unsigned long long)seen.rsp, (unsigned long long)p.rsp_at);
 	}
 	checks_report(&c, "injected_rip");
 }

@@ -1,33 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Declarations shared between the guest library's files only. */
+/* Declarations shared between the guest library's neutral and arch parts only. */
 #ifndef GUEST_LIB_INTERNAL_H
 #define GUEST_LIB_INTERNAL_H
 
-/* Every stub in trap_entry.S is this many bytes; stub i is at
- * guest_trap_stubs + i * GUEST_TRAP_STUB_SIZE. */
-#define GUEST_TRAP_STUB_SIZE 16
-
 #ifndef __ASSEMBLER__
-#include <stdbool.h>
-
 #include <anvil/guest_abi.h>
-#include <guest/trap.h>
 
-extern const char guest_trap_stubs[];
-
+/* start.c: called by the arch's entry code with the info page. */
 __attribute__((noreturn)) void guest_start(const struct anvil_guest_info *info);
-void guest_idt_init(void);
-/* Called by trap_entry.S for every vector. */
-void guest_trap_dispatch(struct guest_frame *frame);
-/* guest_try's part of dispatch: true if an active try took the exception. */
-bool guest_try_claim(struct guest_frame *frame);
-
-/* try_landing.S: where a caught exception / memory fault resumes. */
-void guest_try_landing(void);
-void guest_mem_landing(void);
-/* Called from the landings with a 16-byte aligned stack. */
-__attribute__((noreturn)) void guest_try_unwind(void);
-__attribute__((noreturn)) void guest_mem_unwind(void);
+/* The arch's part of the start: exception table, hypercall instruction. */
+void guest_arch_init(const struct anvil_guest_info *info);
 #endif
 
 #endif

@@ -11,7 +11,7 @@ __attribute__((noreturn)) void guest_start(const struct anvil_guest_info *info)
 	int status;
 
 	guest_info = info;
-	guest_idt_init();
+	guest_arch_init(info);
 	status = guest_main(info);
 	if (status != 0)
 		reportf(false, "main_status", "guest_main returned %d", status);

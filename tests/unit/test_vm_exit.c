@@ -29,6 +29,8 @@ static void test_each_name(void **state)
 		{ ANVIL_EXIT_UNKNOWN, "unknown" },
 		{ ANVIL_EXIT_PRIV_INSN, "privileged instruction" },
 		{ ANVIL_EXIT_INTR_WINDOW, "interrupt window" },
+		{ ANVIL_EXIT_TIMESLICE, "time slice" },
+		{ ANVIL_EXIT_ARCH, "resolved by the backend" },
 	};
 
 	assert_int_equal(sizeof(want) / sizeof(want[0]), ANVIL_EXIT_KIND_COUNT);

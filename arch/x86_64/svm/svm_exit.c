@@ -46,6 +46,7 @@ static void decode_npf(struct vm_exit *e, uint64_t info1, uint64_t info2)
 	e->u.mem.access = (info1 & VMCB_NPF_ID) ? ANVIL_ACCESS_X : (info1 & VMCB_NPF_RW) ? ANVIL_ACCESS_W : ANVIL_ACCESS_R;
 	e->u.mem.present = info1 & VMCB_NPF_P;
 	e->u.mem.in_walk = info1 & VMCB_NPF_GUEST_TABLE;
+	e->u.mem.spp = false;
 }
 
 static void decode_exception(struct vm_exit *e, uint64_t code, uint64_t info1, uint64_t info2)

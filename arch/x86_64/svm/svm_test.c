@@ -76,7 +76,7 @@ static void copy_leaf(void *ctx, uint64_t gpa, uint64_t hpa, uint64_t size, uint
 static int alt_build(struct svm_vm *s, uint64_t extra_hpa)
 {
 	if (!s->alt.root) {
-		if (npt_init(&s->alt, s->npt.ops))
+		if (npt_init(&s->alt, s->npt.ops, s->npt.fmt))
 			return -1;
 		struct leaf_copy c = { &s->alt, 0 };
 		struct npt_visitor vis = { .leaf = copy_leaf, .ctx = &c };

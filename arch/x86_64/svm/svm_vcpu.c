@@ -12,30 +12,13 @@
 #include <anvil/vm.h>
 #include <arch/cpu.h>
 
+#include "guest_state.h"
 #include "svm.h"
 #include "svm_layout.h"
 #include "x86.h"
 #include "x86_gva.h"
 
-#define EFER_SVME (1ull << 12)
-#define EFER_LMA (1ull << 10)
-#define EFER_LME (1ull << 8)
-
-/* Guest state at entry (guest_abi.h layout). CR0: PE MP ET NE WP PG; CR4: PAE OSFXSR OSXMMEXCPT. */
-#define GUEST_CR0 0x80010033ull
-#define GUEST_CR4 0x620ull
-#define GUEST_EFER (EFER_SVME | EFER_NXE | EFER_LMA | EFER_LME)
-#define GUEST_RFLAGS 0x2ull
-#define GUEST_DR6 0xffff0ff0ull
-#define GUEST_DR7 0x400ull
-#define GUEST_PAT 0x0007040600070406ull /* the reset value */
-/* VMCB segment attributes: descriptor bits 15:8 in attrib 7:0, bits 23:20 in 11:8 (APM Vol 2 §15.5.1). */
-#define SEG_ATTR_CODE64 0x29bu /* P, S, type 0xb; L */
-#define SEG_ATTR_DATA 0xc93u   /* P, S, type 0x3; D/B, G */
-#define SEG_ATTR_TSS64 0x08bu  /* P, busy 64-bit TSS */
-#define SEG_LIMIT_FLAT 0xffffffffu
-#define GDT_LIMIT 23u
-#define TSS_LIMIT 0x67u
+#define EFER_SVME (1ull << 12) /* a guest under SVM runs with EFER.SVME set (APM Vol 2 §15.5.1) */
 
 /* vmrun.S's offsets. */
 _Static_assert(offsetof(struct svm_gprs, rbx) == G_RBX && offsetof(struct svm_gprs, rcx) == G_RCX &&
@@ -142,6 +125,12 @@ static struct vmcb_seg seg(uint16_t sel, uint16_t attrib, uint32_t limit, uint64
 	return (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = limit, .base = base };
 }
 
+/* The shared x86 format is already the VMCB's (guest_state.h). */
+static struct vmcb_seg vmcb_seg_of(const struct x86_guest_seg *s)
+{
+	return seg(s->selector, s->ar, s->limit, s->base);
+}
+
 /*
  * Intercepted besides the exits the ABI needs: every instruction that would
  * reach host state SVM does not switch (INVD, WBINVD, XSETBV, MONITOR,
@@ -168,30 +157,30 @@ static void setup_control(struct vmcb *c, struct svm_vm *s)
 
 static void setup_save(struct vmcb *c, const struct vcpu_entry *e)
 {
-	struct vmcb_seg code = seg(ANVIL_GUEST_CS, SEG_ATTR_CODE64, SEG_LIMIT_FLAT, 0);
-	struct vmcb_seg data = seg(ANVIL_GUEST_DS, SEG_ATTR_DATA, SEG_LIMIT_FLAT, 0);
+	struct vmcb_seg code = vmcb_seg_of(&x86_guest_code);
+	struct vmcb_seg data = vmcb_seg_of(&x86_guest_data);
 	vmcb_set_cs(c, code);
 	vmcb_set_ds(c, data);
 	vmcb_set_es(c, data);
 	vmcb_set_ss(c, data);
 	vmcb_set_fs(c, data);
 	vmcb_set_gs(c, data);
-	vmcb_set_gdtr(c, seg(0, 0, GDT_LIMIT, ANVIL_GUEST_GDT));
+	vmcb_set_gdtr(c, seg(0, 0, X86_GUEST_GDT_LIMIT, ANVIL_GUEST_GDT));
 	vmcb_set_idtr(c, seg(0, 0, 0, 0));
-	vmcb_set_tr(c, seg(0, SEG_ATTR_TSS64, TSS_LIMIT, 0));
+	vmcb_set_tr(c, vmcb_seg_of(&x86_guest_tr));
 	vmcb_set_ldtr(c, seg(0, 0, 0, 0));
 	vmcb_set_cpl(c, 0);
-	vmcb_set_efer(c, GUEST_EFER);
-	vmcb_set_cr0(c, GUEST_CR0);
+	vmcb_set_efer(c, X86_GUEST_EFER | EFER_SVME);
+	vmcb_set_cr0(c, X86_GUEST_CR0);
 	vmcb_set_cr3(c, e->page_table_root);
-	vmcb_set_cr4(c, GUEST_CR4);
-	vmcb_set_dr6(c, GUEST_DR6);
-	vmcb_set_dr7(c, GUEST_DR7);
-	vmcb_set_rflags(c, GUEST_RFLAGS);
+	vmcb_set_cr4(c, X86_GUEST_CR4);
+	vmcb_set_dr6(c, X86_GUEST_DR6);
+	vmcb_set_dr7(c, X86_GUEST_DR7);
+	vmcb_set_rflags(c, X86_GUEST_RFLAGS);
 	vmcb_set_rip(c, e->ip);
 	vmcb_set_rsp(c, e->sp);
 	vmcb_set_rax(c, 0);
-	vmcb_set_g_pat(c, GUEST_PAT);
+	vmcb_set_g_pat(c, X86_GUEST_PAT);
 }
 
 int svm_vcpu_setup(struct vcpu *v, const struct vcpu_entry *e)

@@ -32,7 +32,7 @@ int svm_vm_create(struct vm *vm)
 	if (!s)
 		return -1;
 	vm->be_vm = s;
-	if (npt_init(&s->npt, &npt_ops_identity))
+	if (npt_init(&s->npt, &npt_ops_identity, &npt_format_amd))
 		goto fail;
 	if (asid_get(&svm_asids, &s->asid, &s->asid_needs_flush))
 		goto fail;

@@ -93,6 +93,9 @@ enum anvil_exit_kind {
 	ANVIL_EXIT_PRIV_INSN = 14, /* an instruction that would reach host state (x86: INVD,
 	                              WBINVD, XSETBV, MONITOR, MWAIT, RDPRU), emulated or refused */
 	ANVIL_EXIT_INTR_WINDOW = 15, /* the guest became able to take a pending interrupt */
+	ANVIL_EXIT_TIMESLICE = 16,   /* the hypervisor's own time slice ended (VMX-preemption timer) */
+	ANVIL_EXIT_ARCH = 17,        /* resolved by the backend itself (VMX: a CR access to host-owned
+	                                bits, an SPPT miss, a deliberate EPT misconfiguration) */
 	ANVIL_EXIT_KIND_COUNT
 };
 
@@ -102,6 +105,7 @@ enum anvil_fault_kind {
 	ANVIL_FAULT_NOT_MAPPED = 1, /* no translation for the guest-physical address */
 	ANVIL_FAULT_PERMISSION = 2, /* mapped, but the access is not allowed */
 	ANVIL_FAULT_DEMAND = 3,     /* an ANVIL_ACCESS_DEMAND page was mapped on first touch */
+	ANVIL_FAULT_SPP = 4,        /* a write to a sub-page its page's SPP mask protects */
 };
 
 struct anvil_fault {
@@ -110,8 +114,10 @@ struct anvil_fault {
 	uint64_t gpa;     /* guest-physical address of the access */
 	uint64_t ip;      /* guest ip of the faulting instruction */
 	uint64_t count;   /* memory faults the payload has taken so far */
+	uint32_t subpage; /* ANVIL_FAULT_SPP: the 128-byte sub-page (0-31) the write hit */
+	uint32_t reserved;
 };
-_Static_assert(sizeof(struct anvil_fault) == 32, "anvil_fault layout is ABI");
+_Static_assert(sizeof(struct anvil_fault) == 40, "anvil_fault layout is ABI");
 
 /*
  * Test operations (ANVIL_HC_ARCH_TEST a0), in groups: x86 (every x86 backend),
@@ -175,6 +181,20 @@ enum anvil_svm_test {
 	                                         ANVIL_TEST_UNSUPPORTED if the auditor is off */
 };
 
+/*
+ * VMX test operations (every backend with VMX and EPT). Sub-page write
+ * permissions (SPP, SDM Vol 3C §29.3.4): a protected page is writable only
+ * in the 128-byte sub-pages whose bit is set in its mask (bit i: bytes
+ * i*128 .. i*128+127); a write to any other sub-page is a memory fault of
+ * kind ANVIL_FAULT_SPP naming the sub-page. Reads and fetches are not
+ * affected. Without SPP on the CPU both return ANVIL_TEST_UNSUPPORTED.
+ */
+enum anvil_vmx_test {
+	ANVIL_VMX_TEST_SPP_PROTECT = 0x400, /* a1 = gpa (4 KiB aligned, guest memory), a2 = 32-bit mask */
+	ANVIL_VMX_TEST_SPP_CLEAR = 0x401,   /* a1 = gpa: the page is an ordinary writable page again */
+};
+#define ANVIL_SPP_SUBPAGE 128u
+
 /* Hypervisor-emulated test devices, for intercept tests. */
 #define ANVIL_TEST_MSR 0x4000a000u      /* read: last value written, starts at ANVIL_TEST_MSR_INIT */
 #define ANVIL_TEST_MSR_INIT 0x416e76696cull /* "Anvil" */
@@ -209,16 +229,25 @@ struct anvil_guest_info {
 	uint32_t mem_kib;     /* guest memory size */
 	uint64_t tsc_hz;      /* host TSC frequency, 0 if unknown */
 	uint64_t features;    /* ANVIL_FEAT_* the backend offers */
-	char backend[16];     /* "svm", "vmx", ... */
+	char backend[16];     /* "svm", "vmx", ...: also picks the hypercall instruction */
 };
 
-/* CPU features a manifest can require. */
+/*
+ * CPU features a manifest can require. A generic payload asks for the
+ * neutral ones (any backend of its arch runs it); a backend-specific one
+ * names its backend's features.
+ */
+#define ANVIL_FEAT_VIRT (1ull << 16)           /* neutral: a virtualization backend (SVM, VMX, EL2) */
+#define ANVIL_FEAT_NESTED_PAGING (1ull << 17)  /* neutral: NPT, EPT or stage 2 */
 #define ANVIL_FEAT_SVM (1ull << 0)
 #define ANVIL_FEAT_NPT (1ull << 1)
 #define ANVIL_FEAT_NRIPS (1ull << 2)
 #define ANVIL_FEAT_VMCB_CLEAN (1ull << 3)
 #define ANVIL_FEAT_VMX (1ull << 8)
 #define ANVIL_FEAT_EPT (1ull << 9)
+#define ANVIL_FEAT_VPID (1ull << 10)
+#define ANVIL_FEAT_SPP (1ull << 11)            /* EPT sub-page write permissions */
+#define ANVIL_FEAT_GENERIC (ANVIL_FEAT_VIRT | ANVIL_FEAT_NESTED_PAGING)
 
 /* What a payload's run is expected to end with (manifest.expect). */
 enum anvil_expect {

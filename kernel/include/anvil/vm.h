@@ -193,6 +193,8 @@ static inline bool vm_write_gva(struct vcpu *v, uint64_t gva, const void *buf, s
  * the access restarts. 0: resume the guest; -1: the payload ended.
  */
 int vm_guest_fault(struct vcpu *v, uint64_t gpa, uint32_t access, uint64_t ip, bool in_walk);
+/* The same for a write that sub-page permissions refused (kind ANVIL_FAULT_SPP, with the sub-page). */
+int vm_guest_spp_fault(struct vcpu *v, uint64_t gpa, uint64_t ip);
 /* gpa's page is an untouched demand page: map it now (true), as a first touch does. */
 bool vm_demand_map(struct vm *vm, uint64_t gpa);
 

@@ -33,6 +33,7 @@ struct vm_exit {
 			uint32_t access;   /* ANVIL_ACCESS_* of the access */
 			bool present;      /* a translation existed: a permission fault */
 			bool in_walk;      /* during the guest's own page-table walk */
+			bool spp;          /* a write EPT sub-page permissions refused */
 		} mem;
 		struct { uint8_t vector; bool has_error; uint32_t error_code; uint64_t addr; } exc;
 		struct { const char *insn; } virt;   /* "VMRUN", ... */

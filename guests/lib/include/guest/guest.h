@@ -16,8 +16,7 @@
 #include <guest/manifest.h>
 #include <guest/mem_fault.h>
 #include <guest/report.h>
-#include <guest/trap.h>
-#include <guest/x86.h>
+#include <guest/arch.h>
 
 /* The payload's entry. A non-zero return is reported as the failed case
  * `main_status`. */

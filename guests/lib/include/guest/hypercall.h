@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hypercalls (docs/guest-abi.md): VMMCALL with rax = call number,
- * rdi/rsi/rdx/rcx = a0..a3, result in rax, every other register preserved.
- * One thin wrapper per call; printing and reporting are in guest/report.h.
+ * Hypercalls (docs/guest-abi.md): the arch's instruction (x86: VMCALL or
+ * VMMCALL, as the backend needs; guest/arch.h) with the call number and four
+ * arguments, one result, every other register preserved. One thin wrapper
+ * per call; printing and reporting are in guest/report.h.
  */
 #ifndef GUEST_HYPERCALL_H
 #define GUEST_HYPERCALL_H
@@ -11,19 +12,12 @@
 #include <stdint.h>
 
 #include <anvil/guest_abi.h>
+#include <guest/arch.h>
 
 static inline uint64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 				 uint64_t a3)
 {
-	uint64_t ret;
-
-	/* "memory": calls read and write guest memory (strings, fault records,
-	 * page permissions and mappings). */
-	__asm__ volatile("vmmcall"
-			 : "=a"(ret)
-			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "c"(a3)
-			 : "memory", "cc");
-	return ret;
+	return arch_hypercall(nr, a0, a1, a2, a3);
 }
 
 /*
@@ -41,8 +35,9 @@ static inline void last_fault(struct anvil_fault *out)
 	hypercall(ANVIL_HC_LAST_FAULT, (uint64_t)(uintptr_t)out, 0, 0, 0);
 }
 
-/* flags: ANVIL_INJECT_ERROR_CODE, ANVIL_INJECT_EXTERNAL. Delivered as the
- * VMMCALL returns: the handler's frame rip is the instruction after it. */
+/* flags: ANVIL_INJECT_ERROR_CODE, ANVIL_INJECT_EXTERNAL. An exception is
+ * delivered as the call returns: the handler's frame ip is the instruction
+ * after it; an interrupt waits until the guest can take it. */
 static inline void inject(uint8_t vector, uint32_t error_code, uint32_t flags)
 {
 	hypercall(ANVIL_HC_INJECT, vector, error_code, flags, 0);
@@ -73,12 +68,13 @@ static inline void unmap_page(uint64_t gpa)
 }
 
 /*
- * The cheapest exit there is: the hypercall instruction with rax = 0 and
- * nothing else. In minimal-exits mode the hypervisor only moves rip past it.
+ * The cheapest exit there is: the hypercall instruction with call number 0
+ * and nothing else. In minimal-exits mode the hypervisor only moves the ip
+ * past it.
  */
 static inline void hypercall_minimal(void)
 {
-	__asm__ volatile("vmmcall" : : "a"(0ull) : "memory");
+	arch_hypercall_minimal();
 }
 
 /* on: every later hypercall except ANVIL_HC_MINIMAL_EXITS only advances rip. */
@@ -94,6 +90,20 @@ static inline void minimal_exits(bool on)
 static inline uint64_t arch_test(uint64_t op, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	return hypercall(ANVIL_HC_ARCH_TEST, op, a1, a2, a3);
+}
+
+/*
+ * EPT sub-page write protection (VMX with SPP; guest_abi.h): only the
+ * sub-pages set in mask stay writable. ANVIL_TEST_UNSUPPORTED without SPP.
+ */
+static inline uint64_t spp_protect(uint64_t gpa, uint32_t mask)
+{
+	return hypercall(ANVIL_HC_ARCH_TEST, ANVIL_VMX_TEST_SPP_PROTECT, gpa, mask, 0);
+}
+
+static inline uint64_t spp_clear(uint64_t gpa)
+{
+	return hypercall(ANVIL_HC_ARCH_TEST, ANVIL_VMX_TEST_SPP_CLEAR, gpa, 0, 0);
 }
 
 #endif

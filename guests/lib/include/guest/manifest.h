@@ -2,11 +2,11 @@
 /*
  * A payload's manifest, written once per payload:
  *
- *   ANVIL_MANIFEST(.name = "svm_basic", .features = ANVIL_FEAT_SVM,
+ *   ANVIL_MANIFEST(.name = "x86_basic", .features = ANVIL_FEAT_GENERIC,
  *                  .mem_kib = 4096, .timeout_ms = 10000);
  *
  * The macro fills magic, version, size and arch; the linker script
- * (linker/x86_64-guest.ld) puts the section first in the lowest segment,
+ * (linker/<arch>-guest.ld) puts the section first in the lowest segment,
  * where the hypervisor looks for it. Setting a field the macro fills is a
  * compile error (-Winitializer-overrides).
  */
@@ -14,8 +14,7 @@
 #define GUEST_MANIFEST_H
 
 #include <anvil/guest_abi.h>
-
-#define GUEST_ARCH_NAME "x86_64"
+#include <guest/arch.h> /* GUEST_ARCH_NAME */
 
 #define ANVIL_MANIFEST(...)                                                   \
 	__attribute__((section(".anvil_manifest"), used, aligned(8)))         \

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * svm_basic: the guest runs, hypercalls round-trip and count, registers
- * survive exits, CPUID shows the Anvil policy, the info page is right.
+ * x86_basic: the guest runs, hypercalls round-trip and count, registers
+ * survive exits, CPUID shows the Anvil policy, the info page is right, and
+ * the virtualization instructions of either vendor raise #UD. The same
+ * source runs under SVM and VMX.
  */
 #include <string.h>
 
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "svm_basic", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "x86_basic", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 4096, .timeout_ms = 10000);
 
 #define ROUNDTRIP_CALLS 8
@@ -18,15 +20,9 @@ ANVIL_MANIFEST(.name = "svm_basic", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
 #define CPUID_EXT_ECX_SVM (1u << 2)
 #define CPUID_SVM_FEATURES 0x8000000au
 
-/* Layout shared with regs.S. */
-struct regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-};
-_Static_assert(sizeof(struct regs) == 15 * 8, "regs.S stores 15 registers");
-
-void regs_vmmcall(const struct regs *in, struct regs *out);
-void regs_cpuid(const struct regs *in, struct regs *out);
+#define regs guest_regs
+#define regs_hypercall guest_regs_hypercall
+#define regs_cpuid guest_regs_cpuid
 
 static const char *const reg_names[15] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp",
@@ -54,7 +50,7 @@ static int regs_first_diff(const struct regs *a, const struct regs *b, unsigned 
 	return -1;
 }
 
-static void check_vmmcall_roundtrip(void)
+static void check_hypercall_roundtrip(void)
 {
 	uint64_t prev = exit_count(ANVIL_EXIT_HYPERCALL), now, first = prev;
 	unsigned bad = 0;
@@ -68,12 +64,12 @@ static void check_vmmcall_roundtrip(void)
 	exit_count(ANVIL_EXIT_CPUID);
 	now = exit_count(ANVIL_EXIT_HYPERCALL);
 	bad += now - prev != 2;
-	reportf(bad == 0 && first > 0, "vmmcall_roundtrip",
+	reportf(bad == 0 && first > 0, "hypercall_roundtrip",
 		"%u of %u steps off; count went %llu -> %llu", bad, ROUNDTRIP_CALLS + 1,
 		(unsigned long long)first, (unsigned long long)now);
 }
 
-static void check_registers_vmmcall(void)
+static void check_registers_hypercall(void)
 {
 	struct regs in, out;
 	int diff;
@@ -81,7 +77,7 @@ static void check_registers_vmmcall(void)
 	regs_fill(&in);
 	in.rax = ANVIL_HC_EXIT_COUNT;
 	in.rdi = ANVIL_EXIT_IO; /* a0 must name an exit kind */
-	regs_vmmcall(&in, &out);
+	regs_hypercall(&in, &out);
 	diff = regs_first_diff(&in, &out, 1);
 	if (diff >= 0) {
 		reportf(false, "registers_preserved", "%s was %#llx, now %#llx", reg_names[diff],
@@ -165,15 +161,20 @@ static void check_cpuid_exit_counted(void)
 		(unsigned long long)(c1 - c0), (unsigned long long)(h1 - h0));
 }
 
+static bool backend_is(const struct anvil_guest_info *info, const char *name)
+{
+	return strncmp(info->backend, name, sizeof(info->backend)) == 0;
+}
+
 static void check_info_page(const struct anvil_guest_info *info)
 {
-	bool svm = strncmp(info->backend, "svm", sizeof(info->backend)) == 0;
-	uint64_t want = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT;
+	bool svm = backend_is(info, "svm"), vmx = backend_is(info, "vmx");
+	uint64_t want = ANVIL_FEAT_GENERIC | (svm ? ANVIL_FEAT_SVM | ANVIL_FEAT_NPT : ANVIL_FEAT_VMX | ANVIL_FEAT_EPT);
 
 	reportf((uint64_t)(uintptr_t)info == ANVIL_GUEST_INFO &&
 			info->magic == ANVIL_GUEST_INFO_MAGIC &&
 			info->abi_version == ANVIL_ABI_VERSION &&
-			info->mem_kib == guest_manifest.mem_kib && svm &&
+			info->mem_kib == guest_manifest.mem_kib && (svm || vmx) &&
 			(info->features & want) == want,
 		"info_page",
 		"at %p: magic %#llx abi %u mem_kib %u (manifest %u) backend \"%.16s\" features %#llx",
@@ -187,36 +188,48 @@ static void check_info_page(const struct anvil_guest_info *info)
 }
 
 /*
- * No nested SVM yet: a guest's VMRUN, VMLOAD, VMSAVE, STGI, CLGI and INVLPGA
- * are intercepted and answered with #UD (CPUID hides SVM from the guest).
- * rAX holds a page-aligned guest address so no operand check fires first.
+ * No nested virtualization yet: the virtualization instructions of the
+ * running backend's vendor exit (ANVIL_EXIT_VIRT_INSN) and are answered with
+ * #UD (CPUID hides both SVM and VMX); the other vendor's do not exist on this
+ * CPU and raise #UD without an exit. The backend's own hypercall instruction
+ * (VMMCALL, VMCALL) is left out. rAX holds a page-aligned guest address so no
+ * operand check fires first.
  */
+static uint64_t vmcs_pointer;
 static void run_vmrun(void *a) { (void)a; __asm__ volatile("vmrun" ::"a"(0x1000ull) : "memory"); }
 static void run_vmload(void *a) { (void)a; __asm__ volatile("vmload" ::"a"(0x1000ull) : "memory"); }
 static void run_vmsave(void *a) { (void)a; __asm__ volatile("vmsave" ::"a"(0x1000ull) : "memory"); }
 static void run_stgi(void *a) { (void)a; __asm__ volatile("stgi" ::: "memory"); }
 static void run_clgi(void *a) { (void)a; __asm__ volatile("clgi" ::: "memory"); }
 static void run_invlpga(void *a) { (void)a; __asm__ volatile("invlpga" ::"a"(0ull), "c"(0u) : "memory"); }
+static void run_vmlaunch(void *a) { (void)a; __asm__ volatile("vmlaunch" ::: "memory", "cc"); }
+static void run_vmresume(void *a) { (void)a; __asm__ volatile("vmresume" ::: "memory", "cc"); }
+static void run_vmxoff(void *a) { (void)a; __asm__ volatile("vmxoff" ::: "memory", "cc"); }
+static void run_vmptrst(void *a) { (void)a; __asm__ volatile("vmptrst %0" : "=m"(vmcs_pointer) : : "memory", "cc"); }
+static void run_vmclear(void *a) { (void)a; __asm__ volatile("vmclear %0" : : "m"(vmcs_pointer) : "memory", "cc"); }
 
-static void check_virt_insns(void)
+static void check_virt_insns(const struct anvil_guest_info *info)
 {
 	static const struct {
-		const char *name;
+		const char *name, *vendor;
 		void (*fn)(void *);
 	} insns[] = {
-		{ "vmrun", run_vmrun }, { "vmload", run_vmload }, { "vmsave", run_vmsave },
-		{ "stgi", run_stgi },   { "clgi", run_clgi },     { "invlpga", run_invlpga },
+		{ "vmrun", "svm", run_vmrun }, { "vmload", "svm", run_vmload }, { "vmsave", "svm", run_vmsave },
+		{ "stgi", "svm", run_stgi },   { "clgi", "svm", run_clgi },     { "invlpga", "svm", run_invlpga },
+		{ "vmlaunch", "vmx", run_vmlaunch }, { "vmresume", "vmx", run_vmresume }, { "vmxoff", "vmx", run_vmxoff },
+		{ "vmptrst", "vmx", run_vmptrst }, { "vmclear", "vmx", run_vmclear },
 	};
 	struct checks c = { 0 };
 	for (unsigned i = 0; i < sizeof(insns) / sizeof(insns[0]); i++) {
 		struct guest_trap trap = { 0 };
+		uint64_t want = backend_is(info, insns[i].vendor) ? 1 : 0;
 		uint64_t n0 = exit_count(ANVIL_EXIT_VIRT_INSN);
 		bool caught = guest_try(insns[i].fn, NULL, &trap);
 		uint64_t n1 = exit_count(ANVIL_EXIT_VIRT_INSN);
-		check(&c, caught && trap.vector == X86_VEC_UD && n1 - n0 == 1,
-		      "%s: %s vector %llu, virtualization-instruction exits +%llu (want #UD, +1)",
+		check(&c, caught && trap.vector == X86_VEC_UD && n1 - n0 == want,
+		      "%s: %s vector %llu, virtualization-instruction exits +%llu (want #UD, +%llu)",
 		      insns[i].name, caught ? "raised" : "raised nothing,", (unsigned long long)trap.vector,
-		      (unsigned long long)(n1 - n0));
+		      (unsigned long long)(n1 - n0), (unsigned long long)want);
 	}
 	checks_report(&c, "virt_insns_ud");
 }
@@ -224,11 +237,11 @@ static void check_virt_insns(void)
 int guest_main(const struct anvil_guest_info *info)
 {
 	check_info_page(info);
-	check_vmmcall_roundtrip();
-	check_registers_vmmcall();
+	check_hypercall_roundtrip();
+	check_registers_hypercall();
 	check_registers_cpuid();
 	check_cpuid_policy();
 	check_cpuid_exit_counted();
-	check_virt_insns();
+	check_virt_insns(info);
 	return 0;
 }

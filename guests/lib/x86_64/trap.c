@@ -3,7 +3,7 @@
 #include <guest/report.h>
 #include <guest/trap.h>
 
-#include "lib_internal.h"
+#include "x86_internal.h"
 
 static guest_handler_fn handlers[256];
 

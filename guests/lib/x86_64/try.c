@@ -18,7 +18,7 @@
 #include <guest/report.h>
 #include <guest/trap.h>
 
-#include "lib_internal.h"
+#include "x86_internal.h"
 
 enum try_kind { TRY_EXCEPTION, TRY_MEM_FAULT };
 

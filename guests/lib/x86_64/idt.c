@@ -5,7 +5,7 @@
 
 #include <anvil/guest_abi.h>
 
-#include "lib_internal.h"
+#include "x86_internal.h"
 #include "x86_idt.h"
 
 /* 256 gates of 16 bytes: exactly one page, alone on it, so a payload can change its rights. */

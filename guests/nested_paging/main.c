@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * npt: nested paging as the guest sees it. Remapping a page, fault records
+ * nested_paging: nested paging (NPT, EPT, stage 2) as the guest sees it. Remapping a page, fault records
  * for unmapped and permission faults (kind, exact gpa, access, ip), fault
  * counting, and 2 MiB nested pages that split when one 4 KiB page changes.
  * Every access that might fault runs under guest_try_mem, so a wrong result
@@ -10,7 +10,7 @@
 
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "npt", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT, .mem_kib = 8192,
+ANVIL_MANIFEST(.name = "nested_paging", .features = ANVIL_FEAT_GENERIC, .mem_kib = 8192,
 	       .timeout_ms = 10000);
 
 #define PAGE_SIZE 4096ull

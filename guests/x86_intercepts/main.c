@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * svm_intercepts: MSR and I/O intercepts (emulated test devices, #GP for
+ * x86_intercepts: MSR and I/O intercepts (emulated test devices, #GP for
  * unknown MSRs, pass-through and run-time toggling) and HLT.
  */
 #include <guest/guest.h>
 
 #include "intercepts.h"
 
-ANVIL_MANIFEST(.name = "svm_intercepts", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT,
+ANVIL_MANIFEST(.name = "x86_intercepts", .features = ANVIL_FEAT_GENERIC,
 	       .mem_kib = 4096, .timeout_ms = 10000);
 
 #define HLT_COUNT 3

@@ -5,7 +5,7 @@
  * vector; the others push a 0 error code first, so every frame has the
  * layout of struct guest_frame (guest/trap.h).
  */
-#include "lib_internal.h"
+#include "x86_internal.h"
 
 	.altmacro
 	.macro TRAP_STUB vec
