@@ -18,9 +18,12 @@ KERNEL_CFLAGS := -target $(ARCH)-unknown-none-elf -std=gnu11 -O2 -g \
 KERNEL_ASFLAGS := -target $(ARCH)-unknown-none-elf -g -Ikernel/include -Iarch/$(ARCH)/include \
 	-DANVIL_FONT_PATH='"$(abspath $(FONT_PSF))"' -MMD -MP
 
+# The arch names its backends (arch/<arch>/build.mk: ARCH_BACKENDS, one directory each).
+include arch/$(ARCH)/build.mk
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/selftest/*.c) \
 	$(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/selftest/*.c arch/$(ARCH)/*.S) \
-	$(wildcard arch/$(ARCH)/lib/*.c arch/$(ARCH)/svm/*.c arch/$(ARCH)/svm/*.S) \
+	$(wildcard arch/$(ARCH)/lib/*.c) \
+	$(foreach b,$(ARCH_BACKENDS),$(wildcard arch/$(ARCH)/$(b)/*.c arch/$(ARCH)/$(b)/*.S)) \
 	$(wildcard drivers/*.c drivers/*.S) \
 	$(wildcard boot/multiboot2/*.S) \
 	$(wildcard lib/*.c)

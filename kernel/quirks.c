@@ -19,21 +19,30 @@ static const struct quirk quirks[] = {
 	  .summary = "QEMU TCG's IOIO intercept leaves the address-size bits (EXITINFO1[9:7]) clear, so string "
 		     "I/O cannot know whether rSI/rDI are 16, 32 or 64 bits wide",
 	  .cases = "x86_intercepts/io_string_*addr64", .fatal = false },
-	{ .id = "bochs-svm-no-shutdown-exit", .emulator = "bochs", .fixed_in = "2.8",
+	{ .id = "bochs-svm-no-shutdown-exit", .emulator = "bochs", .backend = "svm", .fixed_in = "2.8",
 	  .summary = "Bochs before 2.8 never delivers VMEXIT_SHUTDOWN: a triple-faulting SVM guest resets or "
 		     "stops the whole emulator",
 	  .cases = "containment_triple/contained", .fatal = true },
-	{ .id = "bochs-svm-guest-if0-blocks-intr", .emulator = "bochs", .fixed_in = NULL,
+	{ .id = "bochs-svm-guest-if0-blocks-intr", .emulator = "bochs", .backend = "svm", .fixed_in = NULL,
 	  .summary = "Bochs loads the guest's RFLAGS before it marks the CPU as in an SVM guest, so a guest "
 		     "entered with IF=0 masks host interrupts and the INTR intercept never fires",
 	  .cases = "containment_spin/contained", .fatal = true },
-	{ .id = "bochs-svm-vmrun-no-cr2-load", .emulator = "bochs", .fixed_in = NULL,
+	{ .id = "bochs-svm-vmrun-no-cr2-load", .emulator = "bochs", .backend = "svm", .fixed_in = NULL,
 	  .summary = "Bochs' VMRUN checks but never loads the guest's CR2 from the VMCB, so the guest reads "
 		     "the host's CR2",
 	  .cases = "clean_bits/touch_cr2", .fatal = false },
+	{ .id = "bochs-spp-write-permission-cached", .emulator = "bochs", .backend = "vmx", .fixed_in = "2.8",
+	  .summary = "Bochs 2.7 caches a page as writable in its TLB after one write SPP allows, so later "
+		     "writes to protected sub-pages of that page go through until the next VM exit or entry",
+	  .cases = "spp/write_after_permitted_write spp/rep_movsb_stops_at_protected", .fatal = false },
+	{ .id = "bochs-spp-crossing-write-unchecked", .emulator = "bochs", .backend = "vmx", .fixed_in = NULL,
+	  .summary = "Bochs checks sub-page write permission only for the sub-page of a write's first byte, so "
+		     "a write from a writable sub-page into a protected one goes through",
+	  .cases = "spp/crossing_write_refused", .fatal = false },
 };
 
 #define QUIRK_COUNT (sizeof(quirks) / sizeof(quirks[0]))
+#define QUIRK_GLOB_MAX 64
 
 /* "": unknown, so every quirk of this emulator applies. */
 static char emulator_version[CMDLINE_VERSION_MAX];
@@ -41,6 +50,14 @@ static char emulator_version[CMDLINE_VERSION_MAX];
 void quirks_set_emulator_version(const char *version)
 {
 	snprintf(emulator_version, sizeof(emulator_version), "%s", version ? version : "");
+}
+
+/* "": not chosen yet, so no backend-bound quirk applies. */
+static char backend_name[16];
+
+void quirks_set_backend(const char *name)
+{
+	snprintf(backend_name, sizeof(backend_name), "%s", name ? name : "");
 }
 
 /* Without a version we cannot tell a fixed emulator from an old one: it applies. */
@@ -51,7 +68,8 @@ static bool quirk_version_applies(const struct quirk *q)
 
 static bool quirk_applies(const struct quirk *q)
 {
-	return strcmp(q->emulator, arch_emulator_id()) == 0 && quirk_version_applies(q);
+	return strcmp(q->emulator, arch_emulator_id()) == 0 && quirk_version_applies(q) &&
+	       (!q->backend || strcmp(q->backend, backend_name) == 0);
 }
 
 void quirks_describe(struct tap_writer *tap)
@@ -77,10 +95,28 @@ bool quirk_active(const char *id)
 	return q && quirk_applies(q);
 }
 
+/* cases is one or more globs separated by single spaces. */
+static bool cases_match(const char *cases, const char *name)
+{
+	char glob[QUIRK_GLOB_MAX];
+	while (*cases) {
+		size_t n = strcspn(cases, " ");
+		if (n < sizeof(glob)) {
+			memcpy(glob, cases, n);
+			glob[n] = 0;
+			if (glob_match(glob, name))
+				return true;
+		}
+		cases += n;
+		cases += *cases == ' ';
+	}
+	return false;
+}
+
 const struct quirk *quirk_for_case(const char *name)
 {
 	for (size_t i = 0; i < QUIRK_COUNT; i++)
-		if (quirks[i].cases && glob_match(quirks[i].cases, name) && quirk_applies(&quirks[i]))
+		if (quirks[i].cases && cases_match(quirks[i].cases, name) && quirk_applies(&quirks[i]))
 			return &quirks[i];
 	return NULL;
 }

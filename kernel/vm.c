@@ -42,6 +42,7 @@ const struct vmm_backend *vmm_backend(uint64_t *features, char *why, size_t why_
 			}
 			chosen = be;
 			chosen_features = f;
+			quirks_set_backend(be->name);
 		}
 		if (!arch_vmm_backend_count)
 			snprintf(chosen_why, sizeof(chosen_why), "no virtualization backend for this arch");

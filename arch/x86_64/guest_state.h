@@ -36,7 +36,7 @@ struct x86_guest_seg {
 	uint64_t base;
 };
 
-#define X86_AR_CODE64 0x29bu /* P, S, type 0xb (execute/read, accessed); L */
+#define X86_AR_CODE64 0xa9bu /* P, S, type 0xb (execute/read, accessed); L, G (as the GDT entry) */
 #define X86_AR_DATA 0xc93u   /* P, S, type 0x3 (read/write, accessed); D/B, G */
 #define X86_AR_TSS64 0x08bu  /* P, type 0xb: busy 64-bit TSS */
 #define X86_SEG_LIMIT_FLAT 0xffffffffu

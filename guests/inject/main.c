@@ -17,6 +17,7 @@ ANVIL_MANIFEST(.name = "inject", .features = ANVIL_FEAT_GENERIC, .mem_kib = 4096
 #define GP_ERROR_CODE 0x1234u
 #define PF_ERROR_CODE 0x6u /* write, user: any value the CPU could push */
 #define X86_VEC_BP 3
+#define SOFT_INT_VECTOR 0x41
 
 /* What the recording handler saw last. */
 static volatile struct {
@@ -155,10 +156,10 @@ static void check_interrupt_waits_for_if_and_shadow(void)
  * in the middle of delivery, and the hypervisor maps the page; the event
  * must then be delivered again (EXITINTINFO), exactly once.
  */
-static void check_delivery_cut_short(struct checks *c, const char *what, void (*raise)(void))
+static void check_delivery_cut_short(struct checks *c, const char *what, uint8_t vector, void (*raise)(void))
 {
 	uint64_t idt = (uint64_t)(uintptr_t)guest_idt();
-	guest_handler_fn old = guest_set_handler(X86_VEC_UD, record);
+	guest_handler_fn old = guest_set_handler(vector, record);
 	struct anvil_fault f;
 
 	seen_reset();
@@ -167,14 +168,14 @@ static void check_delivery_cut_short(struct checks *c, const char *what, void (*
 	raise();
 	uint64_t faults1 = exit_count(ANVIL_EXIT_MEM_FAULT);
 	last_fault(&f);
-	guest_set_handler(X86_VEC_UD, old);
+	guest_set_handler(vector, old);
 	check(c, faults1 - faults0 == 1, "%s: %llu nested page faults, want 1 (on the IDT)", what,
 	      (unsigned long long)(faults1 - faults0));
 	check(c, f.kind == ANVIL_FAULT_DEMAND && (f.gpa & ~0xfffull) == idt,
 	      "%s: last fault kind %u at %#llx, want the demand page %#llx", what, f.kind, (unsigned long long)f.gpa,
 	      (unsigned long long)idt);
-	check(c, seen.count == 1 && seen.vector == X86_VEC_UD, "%s: the #UD handler ran %u times (vector %llu)",
-	      what, seen.count, (unsigned long long)seen.vector);
+	check(c, seen.count == 1 && seen.vector == vector, "%s: the vector %u handler ran %u times (vector %llu)",
+	      what, vector, seen.count, (unsigned long long)seen.vector);
 }
 
 static void inject_ud(void)
@@ -198,12 +199,31 @@ static void guest_ud(void)
 	raise_ud_skip();
 }
 
+void raise_int_soft(void);
+extern const char raise_int_soft_after[];
+__asm__(".text\n"
+	".globl raise_int_soft\n.type raise_int_soft, @function\nraise_int_soft:\n\tint $0x41\n"
+	".globl raise_int_soft_after\nraise_int_soft_after:\n\tret\n");
+
+/*
+ * A software interrupt cut short: redelivered (VMX: with its instruction
+ * length) or run again (SVM), either way exactly once and returning right
+ * after the INT instruction, not onto it.
+ */
+static void check_soft_int_cut_short(struct checks *c)
+{
+	check_delivery_cut_short(c, "the guest's own int $0x41", SOFT_INT_VECTOR, raise_int_soft);
+	check(c, seen.rip == (uint64_t)(uintptr_t)raise_int_soft_after, "int $0x41: frame rip %#llx, want %p",
+	      (unsigned long long)seen.rip, (const void *)raise_int_soft_after);
+}
+
 static void check_reinjection(void)
 {
 	struct checks c = { 0 };
 
-	check_delivery_cut_short(&c, "injected #UD", inject_ud);
-	check_delivery_cut_short(&c, "the guest's own ud2", guest_ud);
+	check_delivery_cut_short(&c, "injected #UD", X86_VEC_UD, inject_ud);
+	check_delivery_cut_short(&c, "the guest's own ud2", X86_VEC_UD, guest_ud);
+	check_soft_int_cut_short(&c);
 	checks_report(&c, "delivery_cut_short_is_redelivered");
 }
 

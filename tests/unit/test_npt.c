@@ -944,6 +944,49 @@ static void test_ept_pointer(void **state)
 	assert_int_equal(npt_ept_pointer(&gone, true), 0);
 }
 
+#define EPT_ACCESSED (1ull << 8)
+#define EPT_DIRTY (1ull << 9)
+
+/* A test's EPT misconfiguration (W without R) on one page of a 2 MiB leaf, then undone. */
+static void test_leaf_update_split_misconfigures_one_page(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t page = MiB(2) + KiB(12);
+	uint64_t old = 0, again = 0;
+
+	assert_int_equal(npt_map(&f->npt, MiB(2), MiB(64), MiB(2), NPT_RWX), 0);
+	assert_int_equal(npt_leaf_update(&f->npt, page + 5, EPT_R | EPT_X, 0, true, &old), 0);
+	assert_int_equal(old, (MiB(64) + KiB(12)) | EPT_R | EPT_W | EPT_X | EPT_MT_WB | EPT_MINE);
+	assert_int_equal(raw_entry(f, page, 1), (MiB(64) + KiB(12)) | EPT_W | EPT_MT_WB | EPT_MINE);
+	assert_int_equal(raw_entry(f, page + KiB(4), 1) & 7, 7); /* the neighbours keep R|W|X */
+	assert_int_equal(npt_leaf_update(&f->npt, page, ~0ull & 7, old & 7, true, &again), 0);
+	assert_int_equal(again & 7, EPT_W);
+	expect_map(&f->npt, page, MiB(64) + KiB(12), NPT_RWX, NPT_PAGE_4K);
+}
+
+/* The CPU's accessed/dirty bits read and cleared where the leaf is, a 2 MiB one unsplit. */
+static void test_leaf_update_in_place_and_refusals(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t *pde, old;
+
+	assert_int_equal(npt_map(&f->npt, 0, MiB(64), MiB(2), NPT_RWX), 0);
+	pde = fake_p2v(NULL, raw_entry(f, 0, 3) & NPT_E_ADDR_MASK);
+	*pde |= EPT_ACCESSED | EPT_DIRTY; /* as the CPU would */
+	assert_int_equal(npt_leaf_update(&f->npt, KiB(100), EPT_ACCESSED | EPT_DIRTY, 0, false, &old), 0);
+	assert_int_equal(old & (EPT_ACCESSED | EPT_DIRTY), EPT_ACCESSED | EPT_DIRTY);
+	assert_int_equal(*pde & (EPT_ACCESSED | EPT_DIRTY), 0);
+	assert_int_equal(f->npt.tables, 3); /* not split */
+	expect_map(&f->npt, KiB(100), MiB(64) + KiB(100), NPT_RWX, NPT_PAGE_2M);
+	/* Never the address, the mark or the page size; never where nothing is mapped. */
+	assert_int_equal(npt_leaf_update(&f->npt, 0, KiB(4), 0, false, NULL), -1);
+	assert_int_equal(npt_leaf_update(&f->npt, 0, EPT_MINE, 0, false, NULL), -1);
+	assert_int_equal(npt_leaf_update(&f->npt, 0, 0, EPT_2M, true, NULL), -1);
+	assert_int_equal(npt_leaf_update(&f->npt, MiB(2), 0, EPT_R, false, NULL), -1);
+	assert_int_equal(npt_leaf_update(&f->npt, NPT_GPA_LIMIT, 0, EPT_R, false, NULL), -1);
+	expect_map(&f->npt, 0, MiB(64), NPT_RWX, NPT_PAGE_2M);
+}
+
 /* One test on one format, named "amd/<test>" or "ept/<test>". */
 #define AMD_TEST(t) { "amd/" #t, t, setup_amd, teardown, NULL }
 #define EPT_TEST(t) { "ept/" #t, t, setup_ept, teardown, NULL }
@@ -988,6 +1031,8 @@ int main(void)
 		EPT_TEST(test_spp_flag_split_alloc_failure),
 		AMD_TEST(test_ept_pointer_amd_is_zero),
 		EPT_TEST(test_ept_pointer),
+		EPT_TEST(test_leaf_update_split_misconfigures_one_page),
+		EPT_TEST(test_leaf_update_in_place_and_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -501,6 +501,34 @@ bool npt_leaf_flags(const struct npt *n, uint64_t gpa, uint64_t *flags)
 	return true;
 }
 
+/* The leaf entry over gpa, where it lives (2 MiB or 4 KiB; split to 4 KiB first if asked). */
+static uint64_t *leaf_entry(struct npt *n, uint64_t gpa, bool split)
+{
+	uint64_t *pde = pde_in_use(n, gpa & ~(NPT_PAGE_4K - 1u));
+
+	if (!pde)
+		return NULL;
+	if (is_leaf(n, *pde) && !split)
+		return pde;
+	return pte_split(n, gpa & ~(NPT_PAGE_4K - 1u));
+}
+
+int npt_leaf_update(struct npt *n, uint64_t gpa, uint64_t clear, uint64_t set, bool split, uint64_t *old)
+{
+	uint64_t *e;
+
+	/* Never the address, the leaf mark or the page size: the module's own view must stay true. */
+	if ((clear | set) & (NPT_E_ADDR_MASK | n->fmt->mark | n->fmt->large))
+		return -1;
+	e = leaf_entry(n, gpa, split);
+	if (!e)
+		return -1;
+	if (old)
+		*old = *e;
+	*e = (*e & ~clear) | set;
+	return 0;
+}
+
 /* Bytes one entry at level maps: 4 KiB at the PT, 2 MiB at the PD, ... */
 static uint64_t level_size(unsigned level)
 {

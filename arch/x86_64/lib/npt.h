@@ -174,6 +174,17 @@ int npt_set_leaf_flags(struct npt *n, uint64_t gpa, uint64_t flags, bool on);
 bool npt_leaf_flags(const struct npt *n, uint64_t gpa, uint64_t *flags);
 
 /*
+ * Raw access to the leaf over gpa, for tests that need what the module
+ * would refuse to build (an EPT misconfiguration) and for the bits the CPU
+ * writes (EPT accessed/dirty): clear, then set bits of the leaf entry,
+ * *old (may be NULL) the entry before. With split, a 2 MiB leaf is split
+ * first so only gpa's page changes; without, the change applies to the
+ * leaf where it is. -1 if nothing maps gpa, or clear/set touch the address,
+ * the leaf mark or the page-size bit. The caller flushes and restores.
+ */
+int npt_leaf_update(struct npt *n, uint64_t gpa, uint64_t clear, uint64_t set, bool split, uint64_t *old);
+
+/*
  * The EPT pointer for the VMCS (SDM section 25.6.11): the root, tables read
  * write-back, a 4-level walk, and accessed/dirty flags if ad (only if
  * IA32_VMX_EPT_VPID_CAP bit 21 allows it). 0 if n is not in the EPT format

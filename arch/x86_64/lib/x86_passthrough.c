@@ -25,6 +25,8 @@ static const uint32_t msr_allowed[] = {
 static const uint32_t port_allowed[] = {
 	X86_PORT_POST,   /* POST codes: output for a diagnostic display, nothing reads them */
 };
+_Static_assert(X86_PORT_PASSED_AT_START == X86_PORT_POST && X86_MSR_PASSED_AT_START == X86_MSR_TSC_AUX,
+	       "what is passed through at the start is on the allow-list");
 
 /* The reasons name the lists, so they must change together. */
 #define MSR_NOT_LISTED "not on the pass-through allow-list (test MSR, TSC_AUX)"

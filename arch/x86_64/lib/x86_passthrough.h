@@ -19,6 +19,14 @@
  */
 const char *x86_msr_passthrough_denied(uint64_t msr);
 
+/*
+ * What both backends pass through from the start, before any test
+ * operation (a subset of the allow-list): the POST-code port and
+ * IA32_TSC_AUX, which host_state.c switches per payload.
+ */
+#define X86_PORT_PASSED_AT_START 0x80u
+#define X86_MSR_PASSED_AT_START 0xc0000103u
+
 /* NULL if port may be passed through, else a short reason; 64 bits wide for the same reason. */
 const char *x86_port_passthrough_denied(uint64_t port);
 

@@ -20,6 +20,7 @@
 #include "asid.h"
 #include "npt.h"
 #include "svm_perm.h"
+#include "x86_passthrough.h"
 #include "vmcb.h"
 #include "x86_vcpu.h"
 
@@ -31,7 +32,7 @@
 #define SVM_CPUID_DECODE_ASSISTS (1u << 7)
 
 #define SVM_AUDIT_KEEP 4u  /* findings kept for the report */
-#define SVM_IOPM_ALT_PORT 0x80u /* the one port the second I/O map intercepts (PERM_MAP touch) */
+#define SVM_IOPM_ALT_PORT X86_PORT_PASSED_AT_START /* the one port the second I/O map intercepts (PERM_MAP touch) */
 
 struct svm_caps {
 	uint32_t features; /* Fn8000_000A EDX */

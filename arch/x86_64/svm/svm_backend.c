@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* How the SVM backend plugs into the VM core (struct vmm_backend, anvil/vm.h). */
 #include <anvil/vm.h>
-#include <arch/vmm.h>
-
+#include "backends.h"
 #include "svm.h"
 
-static const struct vmm_backend svm_backend = {
+const struct vmm_backend svm_backend = {
 	.name = "svm",
 	.probe = svm_probe,
 	.enable = svm_enable,
@@ -26,6 +25,3 @@ static const struct vmm_backend svm_backend = {
 	.report_final = svm_report_final,
 	.walk_reach = svm_walk_reach,
 };
-
-const struct vmm_backend *const arch_vmm_backends[] = { &svm_backend };
-const unsigned arch_vmm_backend_count = 1;

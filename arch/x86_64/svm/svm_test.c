@@ -15,6 +15,7 @@
 #include <arch/cpu.h>
 
 #include "svm.h"
+#include "x86_np_test.h"
 #include "x86_test.h"
 
 #define DR6_B0 (1ull << 0)
@@ -204,40 +205,6 @@ static int audit_selftest(struct svm_vcpu *c, int g, uint64_t *result)
 	return 0;
 }
 
-/* ANVIL_NP_TEST_REPOINT_NO_FLUSH: alias a1 shows page a2 from now on, the TLB left alone. */
-static int repoint_no_flush(struct vm *vm, struct svm_vm *s, uint64_t alias, uint64_t src)
-{
-	const struct memslot *m = memslot_find(&vm->mem, alias);
-	uint64_t hpa;
-	char err[80];
-	if (!m || m->gpa != alias || m->id != REMAP_SLOT_ID || !memslot_translate(&vm->mem, src, ARCH_PAGE_SIZE, &hpa))
-		return -1;
-	struct memslot moved = *m;
-	moved.hpa = hpa;
-	if (memslot_remove(&vm->mem, alias) || memslot_add(&vm->mem, &moved, err, sizeof(err)))
-		return -1;
-	/* Both maps, like svm_map, but with no svm_flush_guest_tlb(): the point of the test. */
-	return npt_map(&s->npt, alias, hpa, ARCH_PAGE_SIZE, NPT_R | NPT_W) ||
-	       (s->alt.root && npt_map(&s->alt, alias, hpa, ARCH_PAGE_SIZE, NPT_R | NPT_W));
-}
-
-static int np_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg)
-{
-	struct svm_vm *s = svm_vm_of(v->vm);
-	switch (a[0]) {
-	case ANVIL_NP_TEST_PAGE_SIZE: {
-		unsigned size = 0;
-		*result = npt_lookup(&s->npt, a[1], NULL, NULL, &size) ? size : 0;
-		return 0;
-	}
-	case ANVIL_NP_TEST_REPOINT_NO_FLUSH:
-		*bad_arg = 1;
-		return repoint_no_flush(v->vm, s, a[1], a[2]);
-	default:
-		return -1;
-	}
-}
-
 static int svm_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg)
 {
 	struct svm_vm *s = svm_vm_of(v->vm);
@@ -279,7 +246,12 @@ int svm_arch_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *ba
 	int r;
 	switch (a[0] & ~0xffull) {
 	case 0x100: r = x86_arch_test(v, a, result, bad_arg, why, n); return r;
-	case 0x200: r = np_test(v, a, result, bad_arg); break;
+	case 0x200: { /* the active tables answer; REPOINT_NO_FLUSH keeps both in step, no svm_flush_guest_tlb() */
+		struct svm_vm *s = svm_vm_of(v->vm);
+		r = x86_np_test(v->vm, s->alt_active ? &s->alt : &s->npt, s->alt_active ? &s->npt : &s->alt, a, result,
+				bad_arg);
+		break;
+	}
 	case 0x300: r = svm_test(v, a, result, bad_arg); break;
 	default:
 		snprintf(why, n, "unknown test operation 0x%lx", (unsigned long)a[0]);

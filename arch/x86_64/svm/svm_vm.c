@@ -43,7 +43,7 @@ int svm_vm_create(struct vm *vm)
 			goto fail;
 		uint8_t *msrpm = (uint8_t *)(uintptr_t)s->msrpm_pa[i];
 		svm_msrpm_init(msrpm);
-		svm_msrpm_set(msrpm, MSR_TSC_AUX, false, false);
+		svm_msrpm_set(msrpm, X86_MSR_PASSED_AT_START, false, false);
 		uint8_t *iopm = (uint8_t *)(uintptr_t)s->iopm_pa[i];
 		svm_iopm_init(iopm);
 		svm_iopm_set(iopm, SVM_IOPM_ALT_PORT, i == 1);

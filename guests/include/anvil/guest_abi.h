@@ -190,10 +190,44 @@ enum anvil_svm_test {
  * affected. Without SPP on the CPU both return ANVIL_TEST_UNSUPPORTED.
  */
 enum anvil_vmx_test {
-	ANVIL_VMX_TEST_SPP_PROTECT = 0x400, /* a1 = gpa (4 KiB aligned, guest memory), a2 = 32-bit mask */
-	ANVIL_VMX_TEST_SPP_CLEAR = 0x401,   /* a1 = gpa: the page is an ordinary writable page again */
+	ANVIL_VMX_TEST_SPP_PROTECT = 0x400, /* a1 = gpa (4 KiB aligned, guest RAM mapped R|W|X or already
+	                                       protected), a2 = 32-bit mask */
+	ANVIL_VMX_TEST_SPP_CLEAR = 0x401,   /* a1 = gpa: the page is an ordinary R|W|X page again
+	                                       (a page not protected: nothing happens) */
+	ANVIL_VMX_TEST_LAST_EXIT = 0x402,   /* a1 = guest pointer to a struct anvil_vmx_exit, a2 = a basic
+	                                       exit reason (0-79): the latest exit with that reason before
+	                                       this hypercall's own, as the CPU reported it (reason
+	                                       0xffffffff: none yet) */
+	ANVIL_VMX_TEST_EPT_MISCONFIGURE = 0x403, /* a1 = gpa: its EPT leaf becomes write-only (an EPT
+	                                       misconfiguration, SDM Vol 3C §29.3.3.1) until an access
+	                                       exits with it; the hypervisor then restores it and the
+	                                       access restarts. rax = misconfigurations repaired so far */
+	ANVIL_VMX_TEST_EPT_AD = 0x404,      /* a1 = gpa: rax = its EPT leaf's accessed (bit 0) and dirty
+	                                       (bit 1) flags, which are then cleared; ANVIL_TEST_UNSUPPORTED
+	                                       without EPT accessed/dirty flags */
+	ANVIL_VMX_TEST_TIMESLICE = 0x405,   /* rax = the hypervisor's time slice in TSC cycles (the
+	                                       VMX-preemption timer ends the guest's run at least that
+	                                       often); ANVIL_TEST_UNSUPPORTED without the timer */
 };
 #define ANVIL_SPP_SUBPAGE 128u
+#define ANVIL_EPT_ACCESSED 1u
+#define ANVIL_EPT_DIRTY 2u
+
+/* What ANVIL_VMX_TEST_LAST_EXIT writes: the VMCS exit-information fields (SDM Vol 3C §25.9). */
+struct anvil_vmx_exit {
+	uint32_t reason;        /* the full exit reason (basic reason in bits 15:0) */
+	uint32_t insn_len;      /* VM-exit instruction length */
+	uint32_t insn_info;     /* VM-exit instruction information (string I/O only, else 0) */
+	uint32_t intr_info;     /* VM-exit interruption information (exception/NMI exits, else 0) */
+	uint32_t intr_error;
+	uint32_t idt_info;      /* IDT-vectoring information */
+	uint32_t idt_error;
+	uint32_t reserved;
+	uint64_t qualification;
+	uint64_t gpa;           /* EPT violation / misconfiguration / SPP exits, else 0 */
+	uint64_t gla;           /* EPT violation / SPP / string I/O exits, else 0 */
+};
+_Static_assert(sizeof(struct anvil_vmx_exit) == 56, "ABI: struct anvil_vmx_exit is 56 bytes");
 
 /* Hypervisor-emulated test devices, for intercept tests. */
 #define ANVIL_TEST_MSR 0x4000a000u      /* read: last value written, starts at ANVIL_TEST_MSR_INIT */

@@ -115,6 +115,7 @@ guest_regs_cpuid:
 	.set P_RFLAGS, 56
 	.set P_IP_AFTER, 64
 	.set P_RSP_AT, 72
+	.set P_IP_AT, 80
 
 	/* %r8 = probe; the hypercall's registers loaded, flags captured, insn run, the result stored. */
 	.macro PROBE insn
@@ -129,11 +130,13 @@ guest_regs_cpuid:
 	movq %rsp, P_RSP_AT(%r8)
 	pushfq
 	popq P_RFLAGS(%r8)
-	\insn
+5:	\insn
 4:	cld
 	movq %rax, P_RET(%r8)
 	leaq 4b(%rip), %rax
 	movq %rax, P_IP_AFTER(%r8)
+	leaq 5b(%rip), %rax
+	movq %rax, P_IP_AT(%r8)
 	.endm
 
 /* void guest_hypercall_probe(struct hc_probe *p) */

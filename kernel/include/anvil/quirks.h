@@ -21,9 +21,10 @@
 struct quirk {
 	const char *id;       /* as in docs/emulator-quirks.md */
 	const char *emulator; /* arch_emulator_id() it applies to */
+	const char *backend;  /* only under this virtualization backend ("svm", "vmx"); NULL: any */
 	const char *fixed_in; /* first emulator version without the deviation; NULL: every version known has it */
 	const char *summary;
-	const char *cases;    /* payload cases ("payload/case" glob) it can fail, or NULL */
+	const char *cases;    /* payload cases it can fail ("payload/case" globs, space-separated), or NULL */
 	bool fatal;           /* running those cases takes the emulator down or hangs it: do not run */
 };
 
@@ -33,6 +34,8 @@ struct quirk {
  * is cut.
  */
 void quirks_set_emulator_version(const char *version);
+/* The backend payloads run under (vm.c, once it is chosen); quirks tied to a backend need it. */
+void quirks_set_backend(const char *name);
 struct tap_writer;
 /* "# emulator: <id> version <version|unknown>", the facts quirks are matched on. */
 void quirks_describe(struct tap_writer *tap);

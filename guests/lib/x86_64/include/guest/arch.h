@@ -54,8 +54,9 @@ struct hc_probe {
 	uint64_t set_df;       /* in: nonzero sets DF before the call */
 	uint64_t ret;          /* out: rax */
 	uint64_t rflags_before, ip_after, rsp_at;
+	uint64_t ip_at;        /* out: the hypercall instruction's address */
 };
-_Static_assert(sizeof(struct hc_probe) == 10 * 8, "hypercall.S layout");
+_Static_assert(sizeof(struct hc_probe) == 11 * 8, "hypercall.S layout");
 void guest_hypercall_probe(struct hc_probe *p);
 
 /*
