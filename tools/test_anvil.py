@@ -449,7 +449,7 @@ class PlatformFileTests(unittest.TestCase):
     def test_shipped_platforms_load(self):
         ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
         self.assertEqual(list(ps), ["qemu-x86-uefi", "qemu-x86-grub", "qemu-x86-uefi-grub",
-                                    "bochs-x86-vmx", "bochs-x86-svm"])
+                                    "bochs-x86-vmx", "bochs-x86-nospp", "bochs-x86-svm"])
         self.assertEqual(platforms.default_platform(ps), "qemu-x86-uefi")
         self.assertEqual((ps["qemu-x86-uefi"].boot, ps["bochs-x86-svm"].cpu), ("esp", "ryzen"))
 
@@ -474,6 +474,7 @@ class PlatformFileTests(unittest.TestCase):
                      "ata0-slave: type=cdrom, path=anvil.iso"):
             self.assertIn(line, rc)
         self.assertIn("cpu: model=ryzen,", emulators.bochsrc(ps["bochs-x86-svm"], "a.iso"))
+        self.assertIn("cpu: model=corei7_skylake_x,", emulators.bochsrc(ps["bochs-x86-nospp"], "a.iso"))
 
     def test_validation(self):
         with tempfile.TemporaryDirectory() as d:

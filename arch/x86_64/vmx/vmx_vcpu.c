@@ -358,8 +358,9 @@ int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	vmx_decode_exit(v, e);
 	if (e->kind == ANVIL_EXIT_TIMESLICE)
 		c->slice_reload = true;
-	char first[160];
-	if (vmx_vmcs_failures(first, sizeof(first)) != failed) {
+	if (__builtin_expect(vmx_vmcs_failures(NULL, 0) != failed, 0)) {
+		char first[160];
+		vmx_vmcs_failures(first, sizeof(first));
 		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "VMCS access failed: %s", first);
 		return -1;
 	}
