@@ -64,6 +64,7 @@ struct vmx_events {
 /* A VM exit's information fields, kept for the payload's last-exit records. */
 #define VMX_REASONS 80u          /* basic exit reasons 0..79 (SDM Vol 3C Appendix C) */
 #define VMX_NO_EXIT 0xffffffffu  /* .reason of a record no exit has filled */
+#define VMX_EXIT_RING 16u        /* exits kept for ANVIL_VMX_TEST_LAST_EXIT (a power of two) */
 struct vmx_exit_fields {
 	uint32_t reason, insn_len, insn_info, intr_info, intr_error, idt_info, idt_error;
 	uint64_t qual, gpa, gla;
@@ -82,8 +83,9 @@ struct vmx_vcpu {
 	uint32_t preempt_ticks;   /* the time slice in VMX-preemption-timer units, 0: no timer */
 	bool slice_reload;        /* the next entry starts a fresh slice */
 	struct vmx_events ev;
-	struct vmx_exit_fields exit;                   /* this exit */
-	struct vmx_exit_fields by_reason[VMX_REASONS]; /* the latest earlier exit of each reason */
+	/* The last VMX_EXIT_RING exits, newest at ring[head]: this exit (vmx_exit_now()). */
+	struct vmx_exit_fields ring[VMX_EXIT_RING];
+	unsigned head;
 	uint64_t exits;
 	/* The instruction decoder checked against the CPU's exit instruction length */
 	uint64_t decode_checked, decode_mismatches, decode_first_ip, decode_first_len;
@@ -106,6 +108,7 @@ struct vmx_vm {
 };
 
 static inline struct vmx_vm *vmx_vm_of(struct vm *vm) { return vm->be_vm; }
+static inline struct vmx_exit_fields *vmx_exit_now(struct vmx_vcpu *c) { return &c->ring[c->head]; }
 static inline struct vmx_vcpu *vmx_vcpu_of(struct vcpu *v) { return v->be; }
 
 /* vmx_probe.c */
@@ -116,6 +119,8 @@ uint64_t vmx_page_alloc_zeroed(size_t pages);
 uint32_t vmx_slice_ticks(void);
 
 /* vmx_vmcs.c: the typed accessors are in vmx_ops.h */
+extern uint64_t vmx_current_vmcs;       /* VMPTRLD's last operand, ~0: none */
+extern uint64_t vmx_vmcs_failure_count; /* VMREAD/VMWRITE failures since boot */
 int vmx_vmcs_load(uint64_t pa);      /* VMPTRLD unless pa is current */
 int vmx_vmcs_clear(uint64_t pa);
 void vmx_vmcs_forget(uint64_t pa);   /* pa is freed: no longer current */

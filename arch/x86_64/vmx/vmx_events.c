@@ -92,7 +92,7 @@ void vmx_events_before_entry(struct vmx_vcpu *c)
 
 void vmx_events_after_exit(struct vmx_vcpu *c)
 {
-	const struct vmx_exit_fields *x = &c->exit;
+	const struct vmx_exit_fields *x = vmx_exit_now(c);
 	struct vmx_events *ev = &c->ev;
 	uint32_t basic = x->reason & VMX_REASON_BASIC_MASK;
 	if (x->idt_info & VMX_INTR_INFO_VALID) {

@@ -39,10 +39,8 @@
 
 static void read_exit_fields(struct vmx_vcpu *c, uint32_t reason)
 {
-	struct vmx_exit_fields *x = &c->exit;
-	uint32_t prev = x->reason & VMX_REASON_BASIC_MASK;
-	if (x->reason != VMX_NO_EXIT && prev < VMX_REASONS)
-		c->by_reason[prev] = *x; /* the current exit joins only at the next: a query never finds itself */
+	c->head = (c->head + 1) & (VMX_EXIT_RING - 1);
+	struct vmx_exit_fields *x = vmx_exit_now(c);
 	*x = (struct vmx_exit_fields){ .reason = reason };
 	x->qual = vmcs_readn(VMCS_EXIT_QUALIFICATION);
 	x->insn_len = vmcs_read32(VMCS_EXIT_INSN_LEN);
@@ -283,7 +281,7 @@ static void resolve_cr_access(struct vcpu *v, struct vmx_vcpu *c, struct vm_exit
 {
 	e->kind = ANVIL_EXIT_ARCH; /* before the skip: the decoder does not know MOV CR, nothing to cross-check */
 	e->raw_name = "CR access";
-	if (cr_access(v, c, c->exit.qual) == 0 && vmx_skip_instruction(v, e))
+	if (cr_access(v, c, vmx_exit_now(c)->qual) == 0 && vmx_skip_instruction(v, e))
 		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "could not skip the CR access at 0x%lx", (unsigned long)e->ip);
 }
 
@@ -307,15 +305,15 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *e)
 	uint32_t reason = vmcs_read32(VMCS_EXIT_REASON);
 	uint32_t basic = reason & VMX_REASON_BASIC_MASK;
 	read_exit_fields(c, reason);
-	const struct vmx_exit_fields *x = &c->exit;
+	const struct vmx_exit_fields *x = vmx_exit_now(c);
 	e->raw_code = basic;
-	e->raw_name = vmx_exit_reason_name(basic);
 	e->ip = vmcs_readn(VMCS_GUEST_RIP);
 	if (reason & VMX_REASON_ENTRY_FAILURE) {
 		decode_entry_failure(basic, x->qual, e);
 		return;
 	}
-	vmx_events_after_exit(c);
+	if ((x->idt_info & VMX_INTR_INFO_VALID) || basic == VMX_EXIT_INTERRUPT_WINDOW || basic == VMX_EXIT_NMI_WINDOW)
+		vmx_events_after_exit(c);
 	switch (basic) {
 	case VMX_EXIT_VMCALL: decode_hypercall(c, e); return;
 	case VMX_EXIT_CPUID:
@@ -366,9 +364,11 @@ void vmx_decode_exit(struct vcpu *v, struct vm_exit *e)
 	case VMX_EXIT_MONITOR: insn(e, ANVIL_EXIT_PRIV_INSN, "MONITOR"); return;
 	case VMX_EXIT_MWAIT: insn(e, ANVIL_EXIT_PRIV_INSN, "MWAIT"); return;
 	case VMX_EXIT_GETSEC: insn(e, ANVIL_EXIT_PRIV_INSN, "GETSEC"); return;
-	case VMX_EXIT_TRIPLE_FAULT: e->kind = ANVIL_EXIT_SHUTDOWN; return;
-	default: e->kind = ANVIL_EXIT_UNKNOWN; return;
+	case VMX_EXIT_TRIPLE_FAULT: e->kind = ANVIL_EXIT_SHUTDOWN; break;
+	default: e->kind = ANVIL_EXIT_UNKNOWN; break;
 	}
+	/* The rare kinds the core reports by name. */
+	e->raw_name = vmx_exit_reason_name(basic);
 }
 
 /* ---- skipping the exiting instruction ---- */
@@ -413,7 +413,7 @@ static void crosscheck_decoder(struct vcpu *v, struct vmx_vcpu *c, const struct 
 int vmx_skip_instruction(struct vcpu *v, const struct vm_exit *e)
 {
 	struct vmx_vcpu *c = vmx_vcpu_of(v);
-	uint32_t len = c->exit.insn_len;
+	uint32_t len = vmx_exit_now(c)->insn_len;
 	if (!len || len > INSN_MAX)
 		return -1;
 	if (v->vm->audit && e->kind != ANVIL_EXIT_ARCH)

@@ -20,34 +20,43 @@
 enum vmx_insn_result { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
 
 void vmx_vmcs_failed(const char *op, uint32_t field, enum vmx_insn_result r);
+/*
+ * The same, right after the failing instruction: which of the two failures
+ * it was is read from the VMCS (VMfailValid leaves a current VMCS whose
+ * error field can be read; VMfailInvalid leaves none, so that VMREAD fails too).
+ */
+void vmx_vmcs_failed_now(const char *op, uint32_t field);
 
 static inline enum vmx_insn_result vmx_result(uint8_t cf, uint8_t zf)
 {
 	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : VMX_OK;
 }
 
+/* The fast path is three instructions: the encoding, VMREAD, and JBE (CF or ZF set: it failed). */
 static inline uint64_t vmcs_read_raw(uint32_t field)
 {
-	uint64_t v = 0;
-	uint8_t cf, zf;
-	__asm__ volatile("vmread %[f], %[v]; setc %[cf]; setz %[zf]"
-			 : [v] "=r"(v), [cf] "=qm"(cf), [zf] "=qm"(zf)
-			 : [f] "r"((uint64_t)field)
-			 : "cc");
-	if (__builtin_expect(cf | zf, 0))
-		vmx_vmcs_failed("VMREAD", field, vmx_result(cf, zf));
+	uint64_t v;
+	__asm__ goto("vmread %[f], %[v]\n\tjbe %l[failed]"
+		     : [v] "=r"(v)
+		     : [f] "r"((uint64_t)field)
+		     : "cc"
+		     : failed);
 	return v;
+failed:
+	vmx_vmcs_failed_now("VMREAD", field);
+	return 0;
 }
 
 static inline void vmcs_write_raw(uint32_t field, uint64_t v)
 {
-	uint8_t cf, zf;
-	__asm__ volatile("vmwrite %[v], %[f]; setc %[cf]; setz %[zf]"
-			 : [cf] "=qm"(cf), [zf] "=qm"(zf)
-			 : [v] "r"(v), [f] "r"((uint64_t)field)
-			 : "cc", "memory");
-	if (__builtin_expect(cf | zf, 0))
-		vmx_vmcs_failed("VMWRITE", field, vmx_result(cf, zf));
+	__asm__ goto("vmwrite %[v], %[f]\n\tjbe %l[failed]"
+		     :
+		     : [v] "r"(v), [f] "r"((uint64_t)field)
+		     : "cc", "memory"
+		     : failed);
+	return;
+failed:
+	vmx_vmcs_failed_now("VMWRITE", field);
 }
 
 #define VMCS_CHECK_WIDTH(f, w) _Static_assert(VMCS_ENC_WIDTH(f) == (w), #f " has another width")

@@ -20,20 +20,28 @@
 
 #define EPT_MISCONFIG_CLEAR (NPT_EPT_R | NPT_EPT_X) /* leaves W alone: write-only, SDM Vol 3C §29.3.3.1 */
 
+/* The newest exit with this basic reason before the hypercall's own (the ring's head), or none. */
 static int last_exit(struct vcpu *v, uint64_t gva, uint64_t reason, int *bad_arg)
 {
+	const struct vmx_vcpu *c = vmx_vcpu_of(v);
+	static const struct vmx_exit_fields none = { .reason = VMX_NO_EXIT };
+	const struct vmx_exit_fields *x = &none;
 	if (reason >= VMX_REASONS) {
 		*bad_arg = 2;
 		return -1;
 	}
-	const struct vmx_exit_fields *x = &vmx_vcpu_of(v)->by_reason[reason];
-	struct anvil_vmx_exit r = {
+	for (unsigned back = 1; back < VMX_EXIT_RING && x == &none; back++) {
+		const struct vmx_exit_fields *r = &c->ring[(c->head - back) & (VMX_EXIT_RING - 1)];
+		if (r->reason != VMX_NO_EXIT && (r->reason & VMX_REASON_BASIC_MASK) == reason)
+			x = r;
+	}
+	struct anvil_vmx_exit out = {
 		.reason = x->reason, .insn_len = x->insn_len, .insn_info = x->insn_info,
 		.intr_info = x->intr_info, .intr_error = x->intr_error, .idt_info = x->idt_info,
 		.idt_error = x->idt_error, .qualification = x->qual, .gpa = x->gpa, .gla = x->gla,
 	};
 	*bad_arg = 1;
-	return vm_write_gva(v, gva, &r, sizeof(r)) ? 0 : -1;
+	return vm_write_gva(v, gva, &out, sizeof(out)) ? 0 : -1;
 }
 
 /* One page at a time; its rights come back when the access that finds it exits (vmx_ept_misconfig). */

@@ -287,9 +287,8 @@ int vmx_vcpu_setup(struct vcpu *v, const struct vcpu_entry *e)
 	struct vmx_vcpu *c = &s->vcpu;
 	memset(c, 0, sizeof(*c));
 	c->x86.ops = &vmx_x86_ops;
-	c->exit.reason = VMX_NO_EXIT;
-	for (unsigned i = 0; i < VMX_REASONS; i++)
-		c->by_reason[i].reason = VMX_NO_EXIT;
+	for (unsigned i = 0; i < VMX_EXIT_RING; i++)
+		c->ring[i].reason = VMX_NO_EXIT;
 	c->vmcs_pa = vmx_page_alloc_zeroed(1);
 	if (!c->vmcs_pa)
 		return -1;
@@ -326,7 +325,7 @@ int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct vmx_vm *s = vmx_vm_of(v->vm);
 	struct vmx_vcpu *c = vmx_vcpu_of(v);
-	if (vmx_vmcs_load(c->vmcs_pa))
+	if (c->vmcs_pa != vmx_current_vmcs && vmx_vmcs_load(c->vmcs_pa))
 		return -1;
 	if (s->ept_stale) {
 		vmx_invept(s);
@@ -346,7 +345,7 @@ int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	/* VMX does not switch CR2 (SDM Vol 3C §28.3): the guest's goes in by hand. */
 	if (x86_read_cr2() != c->cr2)
 		__asm__ volatile("mov %0, %%cr2" ::"r"(c->cr2));
-	uint64_t failed = vmx_vmcs_failures(NULL, 0);
+	uint64_t failed = vmx_vmcs_failure_count;
 	int r = v->minimal_exits ? vmx_vmenter_minimal(&c->gprs, c->launched) : vmx_vmenter(&c->gprs, c->launched);
 	c->cr2 = x86_read_cr2();
 	if (r) {
@@ -358,7 +357,7 @@ int vmx_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	vmx_decode_exit(v, e);
 	if (e->kind == ANVIL_EXIT_TIMESLICE)
 		c->slice_reload = true;
-	if (__builtin_expect(vmx_vmcs_failures(NULL, 0) != failed, 0)) {
+	if (__builtin_expect(vmx_vmcs_failure_count != failed, 0)) {
 		char first[160];
 		vmx_vmcs_failures(first, sizeof(first));
 		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "VMCS access failed: %s", first);

@@ -19,8 +19,8 @@
 #define INVVPID_SINGLE 1ull
 #define INVVPID_ALL 2ull
 
-static uint64_t current_vmcs = ~0ull;
-static uint64_t failures;
+uint64_t vmx_current_vmcs = ~0ull;
+uint64_t vmx_vmcs_failure_count;
 static char first_failure[160];
 
 void vmx_vmcs_failed(const char *op, uint32_t field, enum vmx_insn_result r)
@@ -36,16 +36,25 @@ void vmx_vmcs_failed(const char *op, uint32_t field, enum vmx_insn_result r)
 		snprintf(what, sizeof(what), "%s %s (0x%x): VM-instruction error %u (%s)", op, vmcs_field_name(field),
 			 field, (unsigned)err, vmx_instruction_error_name((uint32_t)err));
 	}
-	if (!failures++)
+	if (!vmx_vmcs_failure_count++)
 		snprintf(first_failure, sizeof(first_failure), "%s", what);
 	klog(LOG_ERROR, "vmx: %s", what);
+}
+
+void vmx_vmcs_failed_now(const char *op, uint32_t field)
+{
+	uint64_t err = 0;
+	uint8_t cf, zf;
+	__asm__ volatile("vmread %[f], %[v]; setc %[cf]; setz %[zf]"
+			 : [v] "=r"(err), [cf] "=qm"(cf), [zf] "=qm"(zf) : [f] "r"((uint64_t)VMCS_INSN_ERROR) : "cc");
+	vmx_vmcs_failed(op, field, (cf | zf) ? VMX_FAIL_INVALID : VMX_FAIL_VALID);
 }
 
 uint64_t vmx_vmcs_failures(char *first, size_t n)
 {
 	if (n)
-		snprintf(first, n, "%s", failures ? first_failure : "none");
-	return failures;
+		snprintf(first, n, "%s", vmx_vmcs_failure_count ? first_failure : "none");
+	return vmx_vmcs_failure_count;
 }
 
 enum vmcs_pa_insn { VMPTRLD, VMCLEAR };
@@ -64,7 +73,7 @@ static enum vmx_insn_result vmx_insn_pa(enum vmcs_pa_insn insn, uint64_t pa)
 
 int vmx_vmcs_load(uint64_t pa)
 {
-	if (pa == current_vmcs)
+	if (pa == vmx_current_vmcs)
 		return 0;
 	enum vmx_insn_result r = vmx_insn_pa(VMPTRLD, pa);
 	if (r != VMX_OK) {
@@ -72,7 +81,7 @@ int vmx_vmcs_load(uint64_t pa)
 		     r == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid");
 		return -1;
 	}
-	current_vmcs = pa;
+	vmx_current_vmcs = pa;
 	return 0;
 }
 
@@ -82,15 +91,15 @@ int vmx_vmcs_clear(uint64_t pa)
 		klog(LOG_ERROR, "vmx: VMCLEAR 0x%lx failed", (unsigned long)pa);
 		return -1;
 	}
-	if (pa == current_vmcs)
-		current_vmcs = ~0ull;
+	if (pa == vmx_current_vmcs)
+		vmx_current_vmcs = ~0ull;
 	return 0;
 }
 
 void vmx_vmcs_forget(uint64_t pa)
 {
-	if (pa == current_vmcs)
-		current_vmcs = ~0ull;
+	if (pa == vmx_current_vmcs)
+		vmx_current_vmcs = ~0ull;
 }
 
 struct inv_desc {

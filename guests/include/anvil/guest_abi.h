@@ -195,9 +195,9 @@ enum anvil_vmx_test {
 	ANVIL_VMX_TEST_SPP_CLEAR = 0x401,   /* a1 = gpa: the page is an ordinary R|W|X page again
 	                                       (a page not protected: nothing happens) */
 	ANVIL_VMX_TEST_LAST_EXIT = 0x402,   /* a1 = guest pointer to a struct anvil_vmx_exit, a2 = a basic
-	                                       exit reason (0-79): the latest exit with that reason before
-	                                       this hypercall's own, as the CPU reported it (reason
-	                                       0xffffffff: none yet) */
+	                                       exit reason (0-79): the latest exit with that reason among
+	                                       the 15 before this hypercall's own, as the CPU reported it
+	                                       (reason 0xffffffff: none) */
 	ANVIL_VMX_TEST_EPT_MISCONFIGURE = 0x403, /* a1 = gpa: its EPT leaf becomes write-only (an EPT
 	                                       misconfiguration, SDM Vol 3C §29.3.3.1) until an access
 	                                       exits with it; the hypervisor then restores it and the
