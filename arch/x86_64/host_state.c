@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The host state a payload could reach without the CPU switching it
- * (arch/vmm.h): saved before a payload, set to the guest ABI's entry values
+ * (arch/vmm.h; IA32_KERNEL_GS_BASE through SWAPGS under VMX): saved before a payload, set to the guest ABI's entry values
  * (docs/guest-abi.md, "Entry state") for it, and put back after it.
  */
 #include <stdio.h>
@@ -17,6 +17,8 @@
 #define DR7_INIT 0x400ull     /* every breakpoint off */
 #define XCR0_INIT 0x1ull      /* x87 only: the reset value */
 #define TSC_AUX_INIT 0ull
+#define MSR_KERNEL_GS_BASE 0xc0000102u
+#define KERNEL_GS_BASE_INIT 0ull
 
 bool x86_has_xsave(void)
 {
@@ -71,6 +73,7 @@ void arch_host_state_save(struct arch_host_state *s)
 	s->has_tsc_aux = has_tsc_aux() && x86_rdmsr_safe(MSR_TSC_AUX, &s->tsc_aux);
 	if (!s->has_tsc_aux)
 		s->tsc_aux = 0;
+	s->kernel_gs_base = x86_rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 void arch_payload_state_enter(void)
@@ -83,6 +86,7 @@ void arch_payload_state_enter(void)
 		x86_xcr0_write(XCR0_INIT);
 	if (has_tsc_aux())
 		x86_wrmsr_safe(MSR_TSC_AUX, TSC_AUX_INIT);
+	x86_wrmsr(MSR_KERNEL_GS_BASE, KERNEL_GS_BASE_INIT);
 }
 
 void arch_host_state_restore(const struct arch_host_state *s)
@@ -95,6 +99,7 @@ void arch_host_state_restore(const struct arch_host_state *s)
 		x86_xcr0_write(s->xcr0);
 	if (s->has_tsc_aux)
 		x86_wrmsr_safe(MSR_TSC_AUX, s->tsc_aux);
+	x86_wrmsr(MSR_KERNEL_GS_BASE, s->kernel_gs_base);
 }
 
 bool arch_host_state_differs(const struct arch_host_state *was, const struct arch_host_state *now, char *buf,
@@ -114,6 +119,8 @@ bool arch_host_state_differs(const struct arch_host_state *was, const struct arc
 		what = "XCR0", a = was->xcr0, b = now->xcr0;
 	if (!what && was->tsc_aux != now->tsc_aux)
 		what = "IA32_TSC_AUX", a = was->tsc_aux, b = now->tsc_aux;
+	if (!what && was->kernel_gs_base != now->kernel_gs_base)
+		what = "IA32_KERNEL_GS_BASE", a = was->kernel_gs_base, b = now->kernel_gs_base;
 	if (!what)
 		return false;
 	snprintf(buf, n, "host %s was 0x%llx, is 0x%llx", what, (unsigned long long)a, (unsigned long long)b);

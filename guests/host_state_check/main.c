@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * host_state_check: runs right after host_state_set, which changed DR0-DR3,
- * DR7, IA32_TSC_AUX and XCR0. This payload must find the entry state
+ * DR7, IA32_TSC_AUX, XCR0 and IA32_KERNEL_GS_BASE. This payload must find the entry state
  * guest-abi.md documents ("Entry state"), not what the previous payload left.
  */
 #include <guest/guest.h>
@@ -39,6 +39,18 @@ int guest_main(const struct anvil_guest_info *info)
 			XCR0_ENTRY);
 	} else {
 		report_skip("entry_xcr0", "the CPU has no XSAVE, so no XCR0");
+	}
+
+	if (cpuid(7, 0).ebx & X86_CPUID_7_EBX_FSGSBASE) {
+		write_cr4(read_cr4() | X86_CR4_FSGSBASE);
+		uint64_t gs = rdgsbase();
+		swapgs();
+		uint64_t kernel_gs = rdgsbase();
+		swapgs();
+		reportf(kernel_gs == 0, "entry_kernel_gs_base", "IA32_KERNEL_GS_BASE is %#llx at entry, want 0 (GS.base %#llx)",
+			(unsigned long long)kernel_gs, (unsigned long long)gs);
+	} else {
+		report_skip("entry_kernel_gs_base", "the CPU has no RDGSBASE to read it through SWAPGS");
 	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * host_state_set: change every piece of CPU state SVM does not switch between
- * host and guest (DR0-DR3, DR7, IA32_TSC_AUX, XCR0), and run every
+ * host_state_set: change every piece of CPU state SVM or VMX does not switch
+ * between host and guest (DR0-DR3, DR7, IA32_TSC_AUX, XCR0,
+ * IA32_KERNEL_GS_BASE), and run every
  * instruction that would reach host state (INVD, WBINVD, XSETBV, MONITOR,
  * MWAIT, RDPRU). Each must behave as guest-abi.md says, and none may reach
  * the host: the hypervisor's `host_state_set/host_intact` case compares the
@@ -79,6 +80,32 @@ static void check_xcr0(void)
 	checks_report(&c, "xcr0");
 }
 
+#define KERNEL_GS_VALUE 0x00007e57000012f0ull
+
+/*
+ * SWAPGS exchanges GS.base with IA32_KERNEL_GS_BASE, an MSR VMX does not
+ * switch: the guest leaves its own value in it (host_intact proves the
+ * host's comes back).
+ */
+static void check_kernel_gs_base(void)
+{
+	if (!(cpuid(7, 0).ebx & X86_CPUID_7_EBX_FSGSBASE)) {
+		report_skip("kernel_gs_base", "the CPU has no RDGSBASE/WRGSBASE to set GS.base with");
+		return;
+	}
+	write_cr4(read_cr4() | X86_CR4_FSGSBASE);
+	uint64_t gs0 = rdgsbase();
+	wrgsbase(KERNEL_GS_VALUE);
+	swapgs();
+	uint64_t entry = rdgsbase(); /* what IA32_KERNEL_GS_BASE held */
+	swapgs();
+	uint64_t back = rdgsbase();
+	swapgs(); /* leave KERNEL_GS_VALUE in IA32_KERNEL_GS_BASE */
+	reportf(entry == 0 && back == KERNEL_GS_VALUE, "kernel_gs_base",
+		"SWAPGS gave %#llx (IA32_KERNEL_GS_BASE at entry, want 0) and back %#llx (want %#llx); GS.base was %#llx",
+		(unsigned long long)entry, (unsigned long long)back, KERNEL_GS_VALUE, (unsigned long long)gs0);
+}
+
 static void do_invd(void *arg) { (void)arg; __asm__ volatile("invd" ::: "memory"); }
 static void do_wbinvd(void *arg) { (void)arg; __asm__ volatile("wbinvd" ::: "memory"); }
 
@@ -139,6 +166,7 @@ int guest_main(const struct anvil_guest_info *info)
 	check_debug_registers();
 	check_tsc_aux();
 	check_xcr0();
+	check_kernel_gs_base();
 	check_cache_instructions();
 	check_hidden_instructions();
 	return 0;

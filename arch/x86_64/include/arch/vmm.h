@@ -51,6 +51,7 @@ struct arch_host_state {
 	uint64_t dr[4], dr6, dr7;
 	uint64_t xcr0;
 	uint64_t tsc_aux;
+	uint64_t kernel_gs_base;  /* SWAPGS reaches it; VMX does not switch it (SVM's VMLOAD does) */
 	bool has_xcr0, has_tsc_aux;
 };
 void arch_host_state_save(struct arch_host_state *s);

@@ -221,6 +221,25 @@ static inline uint16_t read_es(void)
 
 #define X86_CR4_TSD (1ull << 2)
 #define X86_CR4_OSXSAVE (1ull << 18)
+#define X86_CR4_FSGSBASE (1ull << 16)
+#define X86_CPUID_7_EBX_FSGSBASE (1u << 0)
+
+static inline uint64_t rdgsbase(void)
+{
+	uint64_t v;
+	__asm__ volatile("rdgsbase %0" : "=r"(v));
+	return v;
+}
+
+static inline void wrgsbase(uint64_t v)
+{
+	__asm__ volatile("wrgsbase %0" : : "r"(v) : "memory");
+}
+
+static inline void swapgs(void)
+{
+	__asm__ volatile("swapgs" ::: "memory");
+}
 #define X86_CPUID_1_ECX_XSAVE (1u << 26)
 
 /* XCR0 through XGETBV/XSETBV; CR4.OSXSAVE must be set (else #UD). */
