@@ -31,6 +31,10 @@ static const struct quirk quirks[] = {
 	  .summary = "Bochs' VMRUN checks but never loads the guest's CR2 from the VMCB, so the guest reads "
 		     "the host's CR2",
 	  .cases = "clean_bits/touch_cr2", .fatal = false },
+	{ .id = "bochs-svm-exitintinfo-stale-for-int-n", .emulator = "bochs", .backend = "svm", .fixed_in = NULL,
+	  .summary = "Bochs' #VMEXIT during the delivery of a software interrupt (INT n) reports in EXITINTINFO "
+		     "the last exception it recorded, not the INT n, so that stale event is delivered again",
+	  .cases = "inject/soft_int_cut_short_is_redelivered", .fatal = false },
 	{ .id = "bochs-spp-write-permission-cached", .emulator = "bochs", .backend = "vmx", .fixed_in = "2.8",
 	  .summary = "Bochs 2.7 caches a page as writable in its TLB after one write SPP allows, so later "
 		     "writes to protected sub-pages of that page go through until the next VM exit or entry",
