@@ -4,6 +4,9 @@
 
 ARCH       ?= x86_64
 PLATFORM   ?= qemu-x86-uefi
+ifeq ($(wildcard arch/$(ARCH)/arch.mk),)
+$(error ARCH=$(ARCH): no arch/$(ARCH)/arch.mk (arches: $(notdir $(wildcard arch/*))))
+endif
 BUILD      := build
 DEPS       := $(BUILD)/deps
 ARCHBUILD  := $(BUILD)/$(ARCH)
@@ -27,6 +30,7 @@ help:
 	@echo "make deps                  install/build third-party dependencies into $(DEPS)"
 	@echo "make fresh-check           run 'make run' and 'make test' in a bare Debian root (root only)"
 
+include arch/$(ARCH)/arch.mk
 include tools/deps/deps.mk
 include tests/unit/build.mk
 include guests/build.mk

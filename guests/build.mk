@@ -28,11 +28,11 @@ GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PAYLOADS))
 GUEST_EMBED_ELFS := $(patsubst %,$(GUEST_DIR)/embed/%.elf,$(GUEST_PAYLOADS))
 
 GUEST_INCLUDES := -Iguests/include -Iguests/lib/include -Iguests/lib/$(ARCH)/include -Iarch/$(ARCH)/lib
-GUEST_CFLAGS := -target $(ARCH)-unknown-none-elf -std=gnu11 -O2 -g \
+GUEST_CFLAGS := -target $(ARCH_TRIPLE) -std=gnu11 -O2 -g \
 	-Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
-	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	$(ARCH_CFLAGS) -fno-stack-protector \
 	$(GUEST_INCLUDES) -isystem $(NEWLIB_INC) -MMD -MP
-GUEST_ASFLAGS := -target $(ARCH)-unknown-none-elf -g $(GUEST_INCLUDES) -MMD -MP
+GUEST_ASFLAGS := -target $(ARCH_TRIPLE) -g $(GUEST_INCLUDES) -MMD -MP
 GUEST_LDFLAGS := -T $(GUEST_LDS) -nostdlib -static --no-pie -z max-page-size=4096 \
 	--gc-sections --no-undefined
 
@@ -100,7 +100,7 @@ $(GUEST_BLOB_S): guests/build.mk
 	mv $@.tmp $@
 
 $(GUEST_BLOB_OBJ): $(GUEST_BLOB_S) $(GUEST_EMBED_ELFS)
-	$(CLANG) -target $(ARCH)-unknown-none-elf -c $< -o $@
+	$(CLANG) -target $(ARCH_TRIPLE) -c $< -o $@
 
 .PHONY: guests
 guests: $(GUEST_ELFS) $(GUEST_BLOB_OBJ)

@@ -2,30 +2,30 @@
 # the freestanding build of lib/. Linked twice so backtraces have names.
 
 KERNEL_ELF   := $(ARCHBUILD)/anvil.elf
-NEWLIB_STAMP ?= $(DEPS)/.newlib-stamp
-FONT_STAMP   ?= $(DEPS)/.font-stamp
+NEWLIB_STAMP ?= $(DEPS_NEWLIB_STAMP)
+FONT_STAMP   ?= $(DEPS_FONT_STAMP)
 KOBJ         := $(ARCHBUILD)/obj
 KERNEL_LDS   := linker/$(ARCH)-kernel.ld
 
-KERNEL_CFLAGS := -target $(ARCH)-unknown-none-elf -std=gnu11 -O2 -g \
+KERNEL_CFLAGS := -target $(ARCH_TRIPLE) -std=gnu11 -O2 -g \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wundef -Wstrict-prototypes -Wmissing-prototypes \
 	-ffreestanding -fno-builtin-malloc -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-	-mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+	$(ARCH_CFLAGS) -fno-asynchronous-unwind-tables \
 	-ffunction-sections -fdata-sections \
 	-Ikernel/include -Ilib/include -Iarch/$(ARCH)/include -Idrivers/include -Iguests/include -Iarch/$(ARCH)/lib -iquote arch/$(ARCH) \
 	-isystem $(NEWLIB_INC) -MMD -MP
-KERNEL_ASFLAGS := -target $(ARCH)-unknown-none-elf -g -Ikernel/include -Iarch/$(ARCH)/include \
+KERNEL_ASFLAGS := -target $(ARCH_TRIPLE) -g -Ikernel/include -Iarch/$(ARCH)/include \
 	-DANVIL_FONT_PATH='"$(abspath $(FONT_PSF))"' -MMD -MP
 
-# The arch names its backends (arch/<arch>/build.mk: ARCH_BACKENDS, one directory each).
-include arch/$(ARCH)/build.mk
+# The arch names its backends and the boot front ends linked into the kernel
+# (arch/<arch>/arch.mk: ARCH_BACKENDS, ARCH_KERNEL_BOOT, one directory each).
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/selftest/*.c) \
 	$(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/selftest/*.c arch/$(ARCH)/*.S) \
 	$(wildcard arch/$(ARCH)/lib/*.c) \
 	$(foreach b,$(ARCH_BACKENDS),$(wildcard arch/$(ARCH)/$(b)/*.c arch/$(ARCH)/$(b)/*.S)) \
 	$(wildcard drivers/*.c drivers/*.S) \
-	$(wildcard boot/multiboot2/*.S) \
+	$(foreach b,$(ARCH_KERNEL_BOOT),$(wildcard boot/$(b)/*.c boot/$(b)/*.S)) \
 	$(wildcard lib/*.c)
 KERNEL_OBJS := $(patsubst %,$(KOBJ)/%.o,$(KERNEL_SRCS)) $(GUEST_BLOB_OBJ)
 
@@ -49,7 +49,7 @@ $(ARCHBUILD)/ksyms.S: $(ARCHBUILD)/anvil.pass1.elf tools/gensyms.py
 	$(NM) -n --defined-only $< | $(PYTHON) tools/gensyms.py > $@
 
 $(ARCHBUILD)/ksyms.o: $(ARCHBUILD)/ksyms.S
-	$(CLANG) -target $(ARCH)-unknown-none-elf -c $< -o $@
+	$(CLANG) -target $(ARCH_TRIPLE) -c $< -o $@
 
 $(KERNEL_ELF): $(ARCHBUILD)/anvil.pass1.elf $(ARCHBUILD)/ksyms.o
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(ARCHBUILD)/ksyms.o $(NEWLIB_LIB)

@@ -31,8 +31,8 @@ static void catch_landing(void)
 
 static uintptr_t landing_sp(void)
 {
-	/* Aligned as if catch_landing had been called: rsp % 16 == 8. */
-	return landing_top - 8;
+	/* Aligned as the arch's calling convention has it right after a call. */
+	return landing_top - ARCH_SP_AT_CALL_OFFSET;
 }
 
 void catch_set_landing_stack(void *top_of_stack)

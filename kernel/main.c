@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The kernel core: both boot front ends end up in kernel_main() with a
- * struct boot_info. Bring-up order matters: consoles first so every later
+ * The kernel core: every boot front end (boot/multiboot2, boot/efi,
+ * boot/image) ends up in kernel_main() with a struct boot_info. Bring-up order matters: consoles first so every later
  * problem is visible, then memory, then our own page tables and guarded
  * stacks, then time, then the tests.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <anvil/boot.h>
 #include <anvil/boot_info.h>
 #include <anvil/boot_map.h>
 #include <anvil/catch.h>
@@ -15,21 +16,20 @@
 #include <anvil/cmdline.h>
 #include <anvil/console.h>
 #include <anvil/ktest.h>
-#include <anvil/mb2.h>
 #include <anvil/memory.h>
 #include <anvil/panic.h>
 #include <anvil/payload.h>
 #include <anvil/platform.h>
 #include <anvil/quirks.h>
 #include <anvil/tap.h>
+#include <arch/console.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <arch/power.h>
 #include <arch/timer.h>
 #include <drivers/fb_console.h>
-#include <drivers/uart16550.h>
+#include <drivers/serial.h>
 
-#define COM1_PORT 0x3f8
 #define HEAP_BYTES (4u << 20)
 #define MAIN_STACK_PAGES 16
 #define TICK_HZ 100
@@ -37,19 +37,16 @@
 
 struct platform platform;
 
-static struct boot_info boot_info_copy;
-static struct uart16550 com1;
 static struct console_sink serial_sink;
 
-static void serial_console_init(void)
+void kernel_serial_console(const struct boot_info *bi)
 {
-	if (uart16550_init(&com1, COM1_PORT, true) == 0) {
-		serial_sink = (struct console_sink){
-			.name = "COM1", .write = uart16550_write, .flush = uart16550_flush, .ctx = &com1
-		};
+	struct serial_port *sp = arch_serial_console(bi);
+	if (sp && sp->present && !platform.serial) {
+		serial_sink = (struct console_sink){ .name = sp->name, .write = sp->write, .flush = sp->flush, .ctx = sp->ctx };
 		console_register(&serial_sink);
 	}
-	platform.serial = &com1;
+	platform.serial = sp;
 }
 
 static void report_cmdline_problem(void *ctx, const char *msg)
@@ -107,9 +104,9 @@ static void run_tests(void)
 	tap_init(&tap, console_tap_out, NULL);
 	uint64_t t_tap = arch_cycles();
 	tap_header(&tap);
-	if (platform.boot->handoff_tsc && arch_cycles_hz())
+	if (platform.boot->handoff_cycles && arch_cycles_hz())
 		klog(LOG_ERROR, "boot: handoff_to_tap_us=%lu",
-		     (unsigned long)clock_cycles_to_us(t_tap - platform.boot->handoff_tsc));
+		     (unsigned long)clock_cycles_to_us(t_tap - platform.boot->handoff_cycles));
 	quirks_describe(&tap);
 	crash_on_request(platform.options.crash);
 	ktest_run_all(&tap, &platform.options);
@@ -143,11 +140,10 @@ static void kernel_continue(void)
 	run_tests();
 }
 
-__attribute__((noreturn)) void kernel_main(struct boot_info *bi);
 void kernel_main(struct boot_info *bi)
 {
 	arch_early_init();
-	serial_console_init();
+	kernel_serial_console(bi);
 	platform.boot = bi;
 	if (fb_console_init(&bi->fb, platform.fb_error, sizeof(platform.fb_error)) == 0)
 		platform.fb_ok = true;
@@ -169,30 +165,4 @@ void kernel_main(struct boot_info *bi)
 	if (!stack)
 		panic("no memory for the main stack");
 	arch_switch_stack(kernel_continue, stack);
-}
-
-/* Entry from the multiboot2 trampoline (boot/multiboot2/entry32.S). */
-extern uint64_t mb2_handoff_tsc;
-__attribute__((noreturn)) void mb2_kmain(uint32_t magic, uint32_t mbi);
-void mb2_kmain(uint32_t magic, uint32_t mbi)
-{
-	mb2_parse(magic, (const void *)(uintptr_t)mbi, mbi, &boot_info_copy);
-	boot_info_copy.handoff_tsc = mb2_handoff_tsc;
-	kernel_main(&boot_info_copy);
-}
-
-/* Entry from the UEFI front end (arch entry.S). */
-__attribute__((noreturn)) void efi_kmain(struct boot_info *bi);
-void efi_kmain(struct boot_info *bi)
-{
-	if (!bi || bi->magic != BOOT_INFO_MAGIC || bi->version != BOOT_INFO_VERSION) {
-		/* No console is up yet: bring up serial just to say why we stop. */
-		arch_early_init();
-		serial_console_init();
-		kprintf("Bail out! boot_info from the UEFI loader is invalid (magic 0x%x version %u)\n",
-			bi ? bi->magic : 0, bi ? bi->version : 0);
-		arch_halt_forever();
-	}
-	memcpy(&boot_info_copy, bi, sizeof(boot_info_copy));
-	kernel_main(&boot_info_copy);
 }

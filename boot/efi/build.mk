@@ -4,17 +4,17 @@
 # image itself at start), then converted to PE32+ by GNU objcopy, because
 # llvm-objcopy cannot write PE.
 #
-#   make efi   -> $(EFI_APP)  (build/x86_64/BOOTX64.EFI)
-#   make esp   -> $(ESP_DIR)/EFI/BOOT/BOOTX64.EFI, a directory QEMU can
+#   make efi   -> $(EFI_APP)  (build/<arch>/$(ARCH_EFI_APP): BOOTX64.EFI, BOOTAA64.EFI)
+#   make esp   -> $(ESP_DIR)/EFI/BOOT/$(ARCH_EFI_APP), a directory QEMU can
 #                 serve as a FAT drive (-drive file=fat:rw:$(ESP_DIR))
 # EFI_KERNEL (default $(KERNEL_ELF)) selects the ELF to embed.
 
 EFI_DIR      := boot/efi
 EFI_OBJDIR   := $(ARCHBUILD)/efi
-EFI_SO       := $(EFI_OBJDIR)/bootx64.so
-EFI_APP      := $(ARCHBUILD)/BOOTX64.EFI
+EFI_SO       := $(EFI_OBJDIR)/boot.so
+EFI_APP      := $(ARCHBUILD)/$(ARCH_EFI_APP)
 ESP_DIR      := $(ARCHBUILD)/esp
-ESP_APP      := $(ESP_DIR)/EFI/BOOT/BOOTX64.EFI
+ESP_APP      := $(ESP_DIR)/EFI/BOOT/$(ARCH_EFI_APP)
 EFI_KERNEL   ?= $(KERNEL_ELF)
 EFI_PE_COPY  := objcopy
 EFI_READELF  := llvm-readelf-19
@@ -27,12 +27,12 @@ EFI_OBJS     := $(patsubst %.c,$(EFI_OBJDIR)/%.o,$(EFI_SRCS) $(EFI_LIB_SRCS)) \
 	$(EFI_OBJDIR)/kernel_blob.o
 
 # gnu-efi apps are PIC with 16-bit wchar_t (L"" strings are CHAR16).
-EFI_CFLAGS := --target=x86_64-unknown-none-elf -std=gnu11 -O2 -g \
+EFI_CFLAGS := --target=$(ARCH_TRIPLE) -std=gnu11 -O2 -g \
 	-Wall -Wextra -Werror -ffreestanding -fpic -fshort-wchar \
-	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	$(ARCH_CFLAGS) -fno-stack-protector \
 	-fno-strict-aliasing -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-I$(EFI_DIR) -Ilib/include -Ikernel/include \
-	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 -I$(GNUEFI_INC)/protocol \
+	-I$(GNUEFI_INC) -I$(GNUEFI_INC)/$(ARCH_EFI_GNUEFI) -I$(GNUEFI_INC)/protocol \
 	-isystem $(NEWLIB_INC) -MMD -MP
 # libc for the front end: newlib built position-independent (deps.mk).
 EFI_LIBC := $(NEWLIB_PIC_LIB)
@@ -59,19 +59,19 @@ $(EFI_OBJDIR)/%.o: %.c $(EFI_DIR)/build.mk | $(DEPS_GNUEFI_STAMP) $(DEPS_NEWLIB_
 
 $(EFI_OBJDIR)/kernel_blob.o: $(EFI_DIR)/kernel_blob.S $(EFI_KERNEL)
 	@mkdir -p $(@D)
-	$(CLANG) --target=x86_64-unknown-none-elf -c $< -o $@ \
+	$(CLANG) --target=$(ARCH_TRIPLE) -c $< -o $@ \
 		-DEFIBOOT_KERNEL_PATH='"$(abspath $(EFI_KERNEL))"'
 
-# crt0's _relocate applies only R_X86_64_RELATIVE: refuse anything else.
+# crt0's _relocate applies only the arch's RELATIVE relocations: refuse anything else.
 $(EFI_SO): $(EFI_OBJS) $(EFI_LIBC) $(EFI_DIR)/build.mk | $(DEPS_GNUEFI_STAMP)
 	$(LD) $(EFI_LDFLAGS) $(GNUEFI_CRT0) $(EFI_OBJS) -L$(GNUEFI_LIB) \
 		-lefi -lgnuefi $(EFI_LIBC) -o $@
 	@if $(EFI_READELF) -r $@ | grep -E '^[0-9a-f]+ +[0-9a-f]+ +R_' | \
-		grep -v R_X86_64_RELATIVE; then \
+		grep -v $(ARCH_EFI_RELOC); then \
 		echo "efi: relocations crt0 cannot apply (above)"; rm -f $@; exit 1; fi
 
 $(EFI_APP): $(EFI_SO)
-	$(EFI_PE_COPY) $(EFI_PE_SECTIONS) --target efi-app-x86_64 \
+	$(EFI_PE_COPY) $(EFI_PE_SECTIONS) --target $(ARCH_EFI_PE_TARGET) \
 		--subsystem=10 $< $@
 
 $(ESP_APP): $(EFI_APP)

@@ -47,7 +47,7 @@ static EFI_STATUS main_alloc_boot_info(struct boot_info **out, uint64_t tsc)
 	bi->magic = BOOT_INFO_MAGIC;
 	bi->version = BOOT_INFO_VERSION;
 	memcpy(bi->loader, "uefi", sizeof("uefi"));
-	bi->handoff_tsc = tsc;
+	bi->handoff_cycles = tsc;
 	*out = bi;
 	return EFI_SUCCESS;
 }

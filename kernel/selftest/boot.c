@@ -30,5 +30,5 @@ KTEST(boot, info_consistent)
 	check(t, sorted, "the memory map is sorted and free of overlaps");
 	check(t, kernel_found, "the hypervisor image is reserved in the memory map");
 	check(t, usable >= (16u << 20), "at least 16 MiB are usable (%lu MiB)", (unsigned long)(usable >> 20));
-	check(t, bi->handoff_tsc != 0, "the front end recorded its hand-off time");
+	check(t, bi->handoff_cycles != 0, "the front end recorded its hand-off time");
 }

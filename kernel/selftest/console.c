@@ -8,22 +8,22 @@
 #include <anvil/platform.h>
 #include <arch/cpu.h>
 #include <drivers/fb_console.h>
-#include <drivers/uart16550.h>
+#include <drivers/serial.h>
 
 KTEST(console, serial_loopback)
 {
-	struct uart16550 *u = platform.serial;
+	struct serial_port *u = platform.serial;
 	if (!u || !u->present) {
-		ktest_skip(t, "no 16550 UART at COM1");
+		ktest_skip(t, "no serial console UART (%s)", u ? u->name : "none");
 		return;
 	}
 	char err[96] = "";
 	bool irq = arch_irq_enabled();
 	arch_irq_disable(); /* nothing may print while the line is looped back */
-	int rc = uart16550_loopback_test(u, err, sizeof(err));
+	int rc = u->loopback_test(u->ctx, err, sizeof(err));
 	if (irq)
 		arch_irq_enable();
-	check(t, rc == 0, "bytes written to COM1 in loopback mode come back unchanged: %s", rc ? err : "yes");
+	check(t, rc == 0, "bytes written to %s in loopback mode come back unchanged: %s", u->name, rc ? err : "yes");
 }
 
 static uint32_t read_pixel(const struct fbcon *c, uint32_t x, uint32_t y)

@@ -2,44 +2,46 @@
 # sources into $(DEPS). Nothing third-party is committed; `make deps` fetches
 # and builds it. Each step leaves a stamp, so a second run does nothing.
 #
+# Per arch (ARCH, from arch/<arch>/arch.mk), into $(DEPS)/<arch>/, each with
+# its own stamp; the Debian packages and the font are shared.
+#
 # Exported for the other fragments:
 #   NEWLIB_INC   newlib headers (-isystem $(NEWLIB_INC))
-#   NEWLIB_LIB   path of newlib's libc.a (x86_64, freestanding, no syscalls)
+#   NEWLIB_LIB   path of newlib's libc.a (this arch, freestanding, no syscalls)
 #   NEWLIB_PIC_LIB the same libc built -fpic, for the UEFI front end
-#   GNUEFI_INC   gnu-efi headers (-I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64
+#   GNUEFI_INC   gnu-efi headers (-I$(GNUEFI_INC) -I$(GNUEFI_INC)/$(ARCH_EFI_GNUEFI)
 #                -I$(GNUEFI_INC)/protocol)
 #   GNUEFI_LIB   directory holding libefi.a and libgnuefi.a
-#   GNUEFI_LDS   gnu-efi's ELF linker script for x86_64 EFI applications
-#   GNUEFI_CRT0  gnu-efi's crt0 for x86_64
+#   GNUEFI_LDS   gnu-efi's ELF linker script for this arch's EFI applications
+#   GNUEFI_CRT0  gnu-efi's crt0 for this arch
 #   FONT_PSF     8x16 PSF1 console font (console-data's default8x16)
 #   DEPS_APT_STAMP DEPS_NEWLIB_STAMP DEPS_GNUEFI_STAMP DEPS_FONT_STAMP
-#                (= $(DEPS)/.apt-stamp .newlib-stamp .gnuefi-stamp .font-stamp)
 
 DEPS_DIR      := tools/deps
 DEPS_SRC      := $(DEPS)/src
-DEPS_X86_64   := $(DEPS)/x86_64
+DEPS_ARCH     := $(DEPS)/$(ARCH)
 
 NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
-NEWLIB_DIR    := $(DEPS_X86_64)/newlib
+NEWLIB_DIR    := $(DEPS_ARCH)/newlib
 NEWLIB_INC    := $(NEWLIB_DIR)/include
 NEWLIB_LIB    := $(NEWLIB_DIR)/lib/libc.a
 # The same libc built position-independent, for the UEFI front end.
-NEWLIB_PIC_DIR := $(DEPS_X86_64)/newlib-pic
+NEWLIB_PIC_DIR := $(DEPS_ARCH)/newlib-pic
 NEWLIB_PIC_LIB := $(NEWLIB_PIC_DIR)/lib/libc.a
 
-GNUEFI_DIR    := $(DEPS_X86_64)/gnu-efi
+GNUEFI_DIR    := $(DEPS_ARCH)/gnu-efi
 GNUEFI_INC    := $(GNUEFI_DIR)/include/efi
 GNUEFI_LIB    := $(GNUEFI_DIR)/lib
-GNUEFI_LDS    := $(GNUEFI_LIB)/elf_x86_64_efi.lds
-GNUEFI_CRT0   := $(GNUEFI_LIB)/crt0-efi-x86_64.o
+GNUEFI_LDS    := $(GNUEFI_LIB)/elf_$(ARCH_EFI_GNUEFI)_efi.lds
+GNUEFI_CRT0   := $(GNUEFI_LIB)/crt0-efi-$(ARCH_EFI_GNUEFI).o
 
 FONT_SRC      := /usr/share/consolefonts/default8x16.psf.gz
 FONT_PSF      := $(DEPS)/font/console.psf
 
 DEPS_APT_STAMP    := $(DEPS)/.apt-stamp
-DEPS_NEWLIB_STAMP := $(DEPS)/.newlib-stamp
-DEPS_NEWLIB_PIC_STAMP := $(DEPS)/.newlib-pic-stamp
-DEPS_GNUEFI_STAMP := $(DEPS)/.gnuefi-stamp
+DEPS_NEWLIB_STAMP := $(DEPS_ARCH)/.newlib-stamp
+DEPS_NEWLIB_PIC_STAMP := $(DEPS_ARCH)/.newlib-pic-stamp
+DEPS_GNUEFI_STAMP := $(DEPS_ARCH)/.gnuefi-stamp
 DEPS_FONT_STAMP   := $(DEPS)/.font-stamp
 
 deps: $(DEPS_APT_STAMP) $(DEPS_NEWLIB_STAMP) $(DEPS_NEWLIB_PIC_STAMP) $(DEPS_GNUEFI_STAMP) $(DEPS_FONT_STAMP)
@@ -54,13 +56,13 @@ $(DEPS_APT_STAMP): $(DEPS_DIR)/packages.txt $(DEPS_DIR)/required-files.txt $(DEP
 	$(DEPS_LOCKED) sh $(DEPS_DIR)/apt.sh $(DEPS_DIR)/packages.txt
 
 $(DEPS_GNUEFI_STAMP): $(DEPS_DIR)/gnuefi.sh $(DEPS_DIR)/debsrc.sh $(DEPS_DIR)/apt-sources.sh | $(DEPS_APT_STAMP)
-	$(DEPS_LOCKED) sh $(DEPS_DIR)/gnuefi.sh $(DEPS_SRC) $(GNUEFI_DIR) $(CLANG) $(LD) $(AR)
+	$(DEPS_LOCKED) sh $(DEPS_DIR)/gnuefi.sh $(DEPS_SRC) $(GNUEFI_DIR) $(CLANG) $(LD) $(AR) $(ARCH_EFI_GNUEFI)
 
 $(DEPS_NEWLIB_STAMP): $(DEPS_DIR)/newlib.sh $(DEPS_DIR)/newlib-check.c | $(DEPS_APT_STAMP)
-	$(DEPS_LOCKED) sh $(DEPS_DIR)/newlib.sh $(NEWLIB_TARBALL) $(DEPS_SRC) $(NEWLIB_DIR) $(CLANG) $(LD) $(AR)
+	$(DEPS_LOCKED) sh $(DEPS_DIR)/newlib.sh $(NEWLIB_TARBALL) $(DEPS_SRC)/$(ARCH) $(NEWLIB_DIR) $(CLANG) $(LD) $(AR) -fno-pic $(ARCH)
 
 $(DEPS_NEWLIB_PIC_STAMP): $(DEPS_DIR)/newlib.sh $(DEPS_DIR)/newlib-check.c | $(DEPS_APT_STAMP)
-	$(DEPS_LOCKED) sh $(DEPS_DIR)/newlib.sh $(NEWLIB_TARBALL) $(DEPS_SRC)/pic $(NEWLIB_PIC_DIR) $(CLANG) $(LD) $(AR) -fpic
+	$(DEPS_LOCKED) sh $(DEPS_DIR)/newlib.sh $(NEWLIB_TARBALL) $(DEPS_SRC)/$(ARCH)-pic $(NEWLIB_PIC_DIR) $(CLANG) $(LD) $(AR) -fpic $(ARCH)
 
 $(DEPS_FONT_STAMP): | $(DEPS_APT_STAMP)
 	$(DEPS_LOCKED) sh -c 'mkdir -p $(dir $(FONT_PSF)) && \

@@ -1,16 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# Fetch Debian's gnu-efi source (apt-get source) and build it for x86_64 with
-# clang, installing headers, crt0, libefi.a, libgnuefi.a and the linker script
-# into OUT/{include/efi,lib}.
+# Fetch Debian's gnu-efi source (apt-get source) and build it for one arch
+# (gnu-efi's name: x86_64 or aarch64) with clang, installing headers, crt0,
+# libefi.a, libgnuefi.a and the linker script into OUT/{include/efi,lib}.
 #
-# Usage: gnuefi.sh SRC_ROOT OUT CLANG LD AR
+# Usage: gnuefi.sh SRC_ROOT OUT CLANG LD AR [ARCH]
 set -eu
 
-src_root=$1 out=$2 clang=$3 ld=$4 ar=$5
+src_root=$1 out=$2 clang=$3 ld=$4 ar=$5 arch=${6:-x86_64}
 here=$(cd "$(dirname "$0")" && pwd)
-arch=x86_64
 mkdir -p "$src_root" "$out"
 src_root=$(cd "$src_root" && pwd)
 out=$(cd "$out" && pwd)
@@ -38,7 +37,11 @@ echo "gnuefi.sh: building $src for $arch with $clang"
 # gnu-efi's Make.defaults treats any compiler whose -dumpversion is >= 4.7 as
 # gcc and adds -maccumulate-outgoing-args, which clang rejects; forcing
 # GCCNEWENOUGH empty takes its clang branch (-DGNU_EFI_USE_MS_ABI, --std=c11).
+# aarch64: gnuefi/reloc_aarch64.c includes the host's <elf.h>, which asks for
+# <bits/auxv.h>; an aarch64 target finds it only in the x86_64 multiarch
+# directory (the definitions it needs are the same).
 cc="$clang --target=$arch-linux-gnu"
+[ "$arch" = x86_64 ] || cc="$cc -idirafter /usr/include/x86_64-linux-gnu"
 rm -rf "${src:?}/$arch"
 make -C "$src" -j2 ARCH=$arch HOSTCC="$clang" CC="$cc" AS="$cc" LD="$ld" \
 	AR="$ar" RANLIB="$ar s" GCCNEWENOUGH= lib gnuefi >"$out/build.log" 2>&1 ||

@@ -1,17 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# Build newlib's libc for x86_64 freestanding with clang from Debian's
-# newlib-source tarball, install headers and libc.a into OUT/{include,lib},
-# then prove the result links and works (newlib-check.c, run on this host).
+# Build newlib's libc freestanding with clang from Debian's newlib-source
+# tarball, for one of Anvil's arches, install headers and libc.a into
+# OUT/{include,lib}, then prove the result links and works (newlib-check.c,
+# run on this host; x86_64 only, the host's arch).
 #
-# Usage: newlib.sh TARBALL WORK OUT CLANG LD AR [CODEMODEL]
+# Usage: newlib.sh TARBALL WORK OUT CLANG LD AR [CODEMODEL [ARCH]]
 #   WORK: scratch directory (source tree and object tree)
 #   CODEMODEL: -fno-pic (default: the kernel, linked at a fixed address) or
 #              -fpic (the UEFI front end, a position-independent image)
+#   ARCH: x86_64 (default) or arm64
 set -eu
 
-tarball=$1 work=$2 out=$3 clang=$4 ld=$5 ar=$6 codemodel=${7:--fno-pic}
+tarball=$1 work=$2 out=$3 clang=$4 ld=$5 ar=$6 codemodel=${7:--fno-pic} arch=${8:-x86_64}
 here=$(cd "$(dirname "$0")" && pwd)
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
@@ -38,15 +40,24 @@ rm -rf "$obj" "$inst" && mkdir -p "$obj"
 # a sys/ directory (x86_64-elf among them), which makes libc call write(),
 # sbrk(), ...; undefining it (it comes earlier on the command line) makes libc
 # call the underscore names _write, _sbrk, ... that the kernel supplies.
-target_cc="$clang -target x86_64-unknown-none-elf"
-target_cflags="-ffreestanding -mno-red-zone $codemodel -mno-implicit-float -O2 -g \
+# arm64: -mstrict-align (the kernel runs with the MMU off at first, where
+# unaligned accesses fault), and PREFER_SIZE_OVER_SPEED, which makes newlib's
+# aarch64 string functions the C ones instead of its SIMD assembly (the
+# hypervisor owns no FP/SIMD state; CPTR_EL2 traps it).
+case $arch in
+x86_64) triple=x86_64-unknown-none-elf cfg_target=x86_64-elf arch_flags="-mno-red-zone" ;;
+arm64) triple=aarch64-unknown-none-elf cfg_target=aarch64-elf arch_flags="-mstrict-align -DPREFER_SIZE_OVER_SPEED" ;;
+*) echo "newlib.sh: unknown arch '$arch' (x86_64 or arm64)" >&2; exit 1 ;;
+esac
+target_cc="$clang -target $triple"
+target_cflags="-ffreestanding $arch_flags $codemodel -mno-implicit-float -O2 -g \
 -Wno-error=implicit-function-declaration -UMISSING_SYSCALL_NAMES"
 
 log="$obj/build.log"
 echo "newlib.sh: configuring and building newlib (log: $log)"
 (
 	cd "$obj"
-	"$src/configure" --target=x86_64-elf --prefix="$inst" \
+	"$src/configure" --target=$cfg_target --prefix="$inst" \
 		--disable-multilib --disable-libgloss --disable-nls \
 		--disable-newlib-supplied-syscalls \
 		--disable-newlib-multithread \
@@ -77,8 +88,15 @@ echo "newlib.sh: configuring and building newlib (log: $log)"
 
 rm -rf "$out/include" "$out/lib"
 mkdir -p "$out/lib"
-cp -R "$inst/x86_64-elf/include" "$out/include"
-cp "$inst/x86_64-elf/lib/libc.a" "$inst/x86_64-elf/lib/libm.a" "$out/lib/"
+cp -R "$inst/$cfg_target/include" "$out/include"
+cp "$inst/$cfg_target/lib/libc.a" "$inst/$cfg_target/lib/libm.a" "$out/lib/"
+
+if [ "$arch" != x86_64 ]; then
+	# newlib-check.c makes Linux system calls of this (x86_64) host; the
+	# kernel's own link proves the rest for other arches.
+	echo "newlib.sh: $arch libc.a installed in $out (not run: not the host's arch)"
+	exit 0
+fi
 
 # Proof: a freestanding program using snprintf, printf, malloc, strlen,
 # memcpy and setjmp links against libc.a with exactly the syscalls the kernel

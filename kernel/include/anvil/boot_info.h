@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC    0x4c564e41u /* "ANVL" */
-#define BOOT_INFO_VERSION  1u
+#define BOOT_INFO_VERSION  2u
 
 #define BOOT_MAX_REGIONS   256u
 #define BOOT_MAX_MODULES   16u
@@ -91,8 +91,14 @@ struct boot_info {
 
 	char cmdline[BOOT_CMDLINE_MAX];
 
-	/* Time stamp counter at firmware hand-off (entry of the front end). */
-	uint64_t handoff_tsc;
+	/* The cycle counter (arch_cycles(): TSC, CNTPCT) at firmware hand-off (entry of the front end). */
+	uint64_t handoff_cycles;
+
+	/* The flattened device tree the firmware or loader passed (physical), 0: none. */
+	uint64_t dtb_phys;
+	/* The exception level / privilege the kernel was entered at (arm64: 1 or 2; x86: 0). */
+	uint32_t boot_el;
+	uint32_t pad0;
 
 	uint32_t error_count;
 	uint32_t pad;

@@ -9,12 +9,12 @@
 #include <anvil/boot_info.h>
 #include <anvil/cmdline.h>
 
-struct uart16550;
+struct serial_port;
 
 struct platform {
 	struct boot_info *boot;
 	struct anvil_options options;
-	struct uart16550 *serial;
+	struct serial_port *serial; /* the serial console (arch_serial_console()), NULL: none */
 	bool acpi_ok;
 	struct acpi_power acpi;
 	char acpi_error[120];

@@ -10,6 +10,8 @@
 #define ARCH_PAGE_SIZE 4096u
 /* A function body that just returns (x86 RET), for execute-permission tests. */
 #define ARCH_RETURN_INSN { 0xc3 }
+/* A function is entered with sp % 16 == 16 - this (x86: the call pushed the return address). */
+#define ARCH_SP_AT_CALL_OFFSET 8u
 
 /* GDT, TSS (IST stacks from .bss), IDT, PIC masked, CR0.WP, EFER.NXE. */
 void arch_early_init(void);
