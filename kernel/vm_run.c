@@ -71,9 +71,9 @@ static int exit_exception(struct vcpu *v, struct vm_exit *e)
 static int exit_virt_insn(struct vcpu *v, struct vm_exit *e)
 {
 	/* No nested virtualization yet: the instruction does not exist for the guest. */
-	klog(LOG_DEBUG, "%s: guest ran %s at 0x%lx: #UD", v->vm->name, e->u.virt.insn, (unsigned long)e->ip);
-	if (v->vm->be->inject(v, 6 /* #UD */, 0, 0)) {
-		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "could not inject #UD for %s", e->u.virt.insn);
+	klog(LOG_DEBUG, "%s: guest ran %s at 0x%lx: undefined", v->vm->name, e->u.virt.insn, (unsigned long)e->ip);
+	if (v->vm->be->inject_undefined(v)) {
+		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "could not make %s an undefined instruction", e->u.virt.insn);
 		return -1;
 	}
 	return 0;
@@ -93,12 +93,12 @@ static int exit_unknown(struct vcpu *v, struct vm_exit *e)
 	return -1;
 }
 
+/*
+ * The kinds every arch has; the rest (CPUID, MSR and port I/O on x86, system
+ * registers and SMC on arm64) go to the arch's own dispatcher, arch_exit().
+ */
 static const vm_exit_handler exit_handlers[ANVIL_EXIT_KIND_COUNT] = {
 	[ANVIL_EXIT_HYPERCALL] = hypercall_exit,
-	[ANVIL_EXIT_CPUID] = arch_exit_cpuid,
-	[ANVIL_EXIT_MSR_READ] = arch_exit_msr,
-	[ANVIL_EXIT_MSR_WRITE] = arch_exit_msr,
-	[ANVIL_EXIT_IO] = arch_exit_io,
 	[ANVIL_EXIT_HLT] = exit_halt,
 	[ANVIL_EXIT_MEM_FAULT] = exit_mem_fault,
 	[ANVIL_EXIT_INTR] = exit_resume,
@@ -108,10 +108,10 @@ static const vm_exit_handler exit_handlers[ANVIL_EXIT_KIND_COUNT] = {
 	[ANVIL_EXIT_VIRT_INSN] = exit_virt_insn,
 	[ANVIL_EXIT_FAILED_ENTRY] = exit_failed_entry,
 	[ANVIL_EXIT_UNKNOWN] = exit_unknown,
-	[ANVIL_EXIT_PRIV_INSN] = arch_exit_priv_insn,
 	[ANVIL_EXIT_INTR_WINDOW] = exit_resume,
 	[ANVIL_EXIT_TIMESLICE] = exit_resume,
 	[ANVIL_EXIT_ARCH] = exit_resume, /* the backend did all there was to do */
+	[ANVIL_EXIT_MMIO] = vm_exit_mmio,
 };
 
 /*
@@ -148,7 +148,8 @@ void vm_run(struct vcpu *v)
 			break;
 		}
 		vm->exit_counts[e.kind]++;
-		if (exit_handlers[e.kind](v, &e))
+		vm_exit_handler h = exit_handlers[e.kind];
+		if (h ? h(v, &e) : arch_exit(v, &e))
 			break;
 		if (vm->outcome != VM_OUTCOME_RUNNING)
 			break;

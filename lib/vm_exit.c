@@ -21,10 +21,13 @@ static const char *const vm_exit_kind_names[ANVIL_EXIT_KIND_COUNT] = {
 	[ANVIL_EXIT_INTR_WINDOW] = "interrupt window",
 	[ANVIL_EXIT_TIMESLICE] = "time slice",
 	[ANVIL_EXIT_ARCH] = "resolved by the backend",
+	[ANVIL_EXIT_MMIO] = "mmio",
+	[ANVIL_EXIT_SYSREG] = "system register",
+	[ANVIL_EXIT_SMC] = "smc",
 };
 
 /* A kind appended to the ABI enum trips this, so it gets a name here too. */
-_Static_assert(ANVIL_EXIT_ARCH + 1 == ANVIL_EXIT_KIND_COUNT,
+_Static_assert(ANVIL_EXIT_SMC + 1 == ANVIL_EXIT_KIND_COUNT,
 	       "vm_exit_kind_names needs a name for every enum anvil_exit_kind");
 
 const char *vm_exit_kind_name(enum anvil_exit_kind k)

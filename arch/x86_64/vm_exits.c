@@ -38,12 +38,17 @@ static int inject(struct vcpu *v, uint8_t vector, bool with_error, uint32_t erro
 	return 0;
 }
 
+int x86_inject_ud(struct vcpu *v)
+{
+	return v->vm->be->inject(v, X86_VEC_UD, 0, 0);
+}
+
 static int inject_gp(struct vcpu *v)
 {
 	return inject(v, X86_VEC_GP, true, 0);
 }
 
-int arch_exit_cpuid(struct vcpu *v, struct vm_exit *e)
+static int x86_exit_cpuid(struct vcpu *v, struct vm_exit *e)
 {
 	struct cpuid_regs host = { 0 }, out;
 	uint32_t leaf = e->u.cpuid.leaf, sub = e->u.cpuid.subleaf;
@@ -60,7 +65,7 @@ int arch_exit_cpuid(struct vcpu *v, struct vm_exit *e)
 	return skip(v, e);
 }
 
-int arch_exit_msr(struct vcpu *v, struct vm_exit *e)
+static int x86_exit_msr(struct vcpu *v, struct vm_exit *e)
 {
 	uint32_t msr = e->u.msr.msr;
 	if (msr != ANVIL_TEST_MSR) {
@@ -169,7 +174,7 @@ static int string_io(struct vcpu *v, struct vm_exit *e)
 	return skip(v, e);
 }
 
-int arch_exit_io(struct vcpu *v, struct vm_exit *e)
+static int x86_exit_io(struct vcpu *v, struct vm_exit *e)
 {
 	unsigned size = e->u.io.size;
 	if (size != 1 && size != 2 && size != 4) {
@@ -217,7 +222,7 @@ static int emulate_xsetbv(struct vcpu *v, struct vm_exit *e)
 	return skip(v, e);
 }
 
-int arch_exit_priv_insn(struct vcpu *v, struct vm_exit *e)
+static int x86_exit_priv_insn(struct vcpu *v, struct vm_exit *e)
 {
 	const char *insn = e->u.virt.insn;
 	klog(LOG_DEBUG, "%s: guest ran %s at 0x%lx", v->vm->name, insn, (unsigned long)e->ip);
@@ -228,4 +233,18 @@ int arch_exit_priv_insn(struct vcpu *v, struct vm_exit *e)
 		return emulate_xsetbv(v, e);
 	/* MONITOR/MWAIT and RDPRU are hidden from the guest's CPUID: they do not exist for it. */
 	return inject(v, X86_VEC_UD, false, 0);
+}
+
+int arch_exit(struct vcpu *v, struct vm_exit *e)
+{
+	switch (e->kind) {
+	case ANVIL_EXIT_CPUID: return x86_exit_cpuid(v, e);
+	case ANVIL_EXIT_MSR_READ:
+	case ANVIL_EXIT_MSR_WRITE: return x86_exit_msr(v, e);
+	case ANVIL_EXIT_IO: return x86_exit_io(v, e);
+	case ANVIL_EXIT_PRIV_INSN: return x86_exit_priv_insn(v, e);
+	default:
+		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "exit kind %s has no handler on x86", vm_exit_kind_name(e->kind));
+		return -1;
+	}
 }

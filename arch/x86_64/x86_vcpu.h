@@ -46,6 +46,9 @@ static inline void x86_reg_set(struct vcpu *v, enum x86_reg r, uint64_t val)
 	((struct x86_vcpu *)v->be)->ops->set(v, r, val);
 }
 
+/* struct vmm_backend's inject_undefined for both x86 backends: #UD. */
+int x86_inject_ud(struct vcpu *v);
+
 #define X86_RFLAGS_IF (1ull << 9)
 #define X86_RFLAGS_DF (1ull << 10)
 #define X86_VEC_UD 6u

@@ -31,6 +31,9 @@ static void test_each_name(void **state)
 		{ ANVIL_EXIT_INTR_WINDOW, "interrupt window" },
 		{ ANVIL_EXIT_TIMESLICE, "time slice" },
 		{ ANVIL_EXIT_ARCH, "resolved by the backend" },
+		{ ANVIL_EXIT_MMIO, "mmio" },
+		{ ANVIL_EXIT_SYSREG, "system register" },
+		{ ANVIL_EXIT_SMC, "smc" },
 	};
 
 	assert_int_equal(sizeof(want) / sizeof(want[0]), ANVIL_EXIT_KIND_COUNT);

@@ -2,6 +2,7 @@
 /* How the SVM backend plugs into the VM core (struct vmm_backend, anvil/vm.h). */
 #include <anvil/vm.h>
 #include "backends.h"
+#include "x86_vcpu.h"
 #include "svm.h"
 
 const struct vmm_backend svm_backend = {
@@ -20,6 +21,7 @@ const struct vmm_backend svm_backend = {
 	.set_ip = svm_set_ip,
 	.set_hypercall_result = svm_set_result,
 	.inject = svm_inject,
+	.inject_undefined = x86_inject_ud,
 	.gva_to_gpa = svm_gva_to_gpa,
 	.arch_test = svm_arch_test,
 	.report_final = svm_report_final,

@@ -3,6 +3,7 @@
 #include <anvil/vm.h>
 
 #include "backends.h"
+#include "x86_vcpu.h"
 #include "vmx.h"
 
 const struct vmm_backend vmx_backend = {
@@ -21,6 +22,7 @@ const struct vmm_backend vmx_backend = {
 	.set_ip = vmx_set_ip,
 	.set_hypercall_result = vmx_set_result,
 	.inject = vmx_inject,
+	.inject_undefined = x86_inject_ud,
 	.gva_to_gpa = vmx_gva_to_gpa,
 	.arch_test = vmx_arch_test,
 	.report_final = vmx_report_final,

@@ -96,6 +96,9 @@ enum anvil_exit_kind {
 	ANVIL_EXIT_TIMESLICE = 16,   /* the hypervisor's own time slice ended (VMX-preemption timer) */
 	ANVIL_EXIT_ARCH = 17,        /* resolved by the backend itself (VMX: a CR access to host-owned
 	                                bits, an SPPT miss, a deliberate EPT misconfiguration) */
+	ANVIL_EXIT_MMIO = 18,        /* a guest access to an emulated device register (decoded) */
+	ANVIL_EXIT_SYSREG = 19,      /* arm64: a trapped system-register access (MSR/MRS) */
+	ANVIL_EXIT_SMC = 20,         /* arm64: a firmware call (SMC; PSCI, SMCCC) */
 	ANVIL_EXIT_KIND_COUNT
 };
 

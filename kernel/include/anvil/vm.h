@@ -76,6 +76,10 @@ struct vmm_backend {
 	void (*set_ip)(struct vcpu *v, uint64_t ip);
 	void (*set_hypercall_result)(struct vcpu *v, uint64_t value);
 	int (*inject)(struct vcpu *v, uint8_t vector, uint32_t error_code, uint32_t flags);
+	/* The guest ran an instruction that does not exist for it: its arch's "undefined instruction". */
+	int (*inject_undefined)(struct vcpu *v);
+	/* An ANVIL_EXIT_MMIO access was emulated: a read's value into its register, the guest moved on. */
+	int (*complete_mmio)(struct vcpu *v, const struct vm_exit *exit, uint64_t value);
 	/*
 	 * Translate gva through the guest's own page tables for an access of
 	 * kind `access` (one ANVIL_ACCESS_* bit) at the guest's privilege: false
@@ -101,6 +105,16 @@ struct vcpu {
 	void *be;                 /* backend's per-vCPU state */
 	bool minimal_exits;       /* ANVIL_HC_MINIMAL_EXITS mode */
 };
+
+/* An emulated device's registers (kernel/vm_mmio.c): 0, or -1 to refuse the access. */
+struct vm_mmio_region {
+	const char *name;
+	uint64_t base, size;
+	int (*read)(void *ctx, struct vcpu *v, uint64_t off, uint8_t size, uint64_t *value);
+	int (*write)(void *ctx, struct vcpu *v, uint64_t off, uint8_t size, uint64_t value);
+	void *ctx;
+};
+#define VM_MMIO_MAX 8u
 
 #define VM_REASON_MAX 200
 #define VM_DEMAND_MAX 64u /* ANVIL_ACCESS_DEMAND pages waiting for their first touch */
@@ -143,6 +157,8 @@ struct vm {
 	uint32_t test_port;          /* ANVIL_TEST_PORT */
 	uint64_t demand[VM_DEMAND_MAX]; /* gpas of ANVIL_ACCESS_DEMAND pages not yet touched */
 	unsigned demand_count;
+	struct vm_mmio_region mmio[VM_MMIO_MAX];
+	unsigned mmio_count;
 };
 
 /* The backend for this CPU (first one whose probe succeeds), or NULL. */
@@ -206,6 +222,11 @@ void vm_end_detail(struct vm *vm, enum vm_outcome o, struct vm_end_detail d, con
 /* One TAP line "<payload>/<case>". */
 void vm_report(struct vm *vm, bool ok, const char *case_name, const char *detail);
 void vm_report_skip(struct vm *vm, const char *case_name, const char *reason);
+
+/* Register an emulated device's range (no overlap, at most VM_MMIO_MAX); -1 if refused. */
+int vm_mmio_add(struct vm *vm, const struct vm_mmio_region *r);
+/* ANVIL_EXIT_MMIO (the run loop's handler). */
+int vm_exit_mmio(struct vcpu *v, struct vm_exit *e);
 
 /* Run the vCPU until the payload ends (outcome set). */
 void vm_run(struct vcpu *v);

@@ -37,6 +37,21 @@ struct vm_exit {
 		} mem;
 		struct { uint8_t vector; bool has_error; uint32_t error_code; uint64_t addr; } exc;
 		struct { const char *insn; } virt;   /* "VMRUN", ... */
+		struct {
+			uint64_t gpa;
+			uint8_t size;      /* bytes: 1, 2, 4, 8 */
+			bool write;
+			uint8_t reg;       /* the guest register transferred (arch numbering) */
+			bool sign_extend;  /* a read sign-extends into the register */
+			uint64_t value;    /* write: the value stored */
+		} mmio;
+		struct {
+			uint32_t encoding; /* arm64: op0, op1, CRn, CRm, op2 (esr.h ESR_SYSREG()) */
+			bool read;
+			uint8_t reg;
+			uint64_t value;    /* write: the value */
+		} sysreg;
+		struct { uint64_t fn, a[3]; } smc; /* arm64: function ID (x0) and x1-x3 */
 	} u;
 };
 

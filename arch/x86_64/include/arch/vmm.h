@@ -31,12 +31,12 @@ extern const unsigned arch_vmm_backend_count;
  */
 int arch_guest_prepare(void *mem, uint64_t mem_size, struct vcpu_entry *e, char *err, size_t n);
 
-/* Exit kinds that exist only on this arch. 0: resume the guest; -1: stop. */
-int arch_exit_cpuid(struct vcpu *v, struct vm_exit *e);
-int arch_exit_msr(struct vcpu *v, struct vm_exit *e);
-int arch_exit_io(struct vcpu *v, struct vm_exit *e);
-/* ANVIL_EXIT_PRIV_INSN (INVD, WBINVD, XSETBV, MONITOR, MWAIT, RDPRU). */
-int arch_exit_priv_insn(struct vcpu *v, struct vm_exit *e);
+/*
+ * Exit kinds the core does not handle itself: here CPUID, MSR, port I/O and
+ * ANVIL_EXIT_PRIV_INSN (INVD, WBINVD, XSETBV, MONITOR, MWAIT, RDPRU).
+ * 0: resume the guest; -1: the payload ended (vm_end() said why).
+ */
+int arch_exit(struct vcpu *v, struct vm_exit *e);
 
 /*
  * CPU state a payload can change that the hardware does not switch on guest
