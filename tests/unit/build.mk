@@ -9,13 +9,13 @@ UNIT_CC     := $(CLANG)
 UNIT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Ilib/include -Ikernel/include -Iguests/include \
-	-Iarch/x86_64/lib -Iarch/x86_64 -MMD -MP
-UNIT_LDLIBS := -lcmocka
+	-Iarch/x86_64/lib -Iarch/x86_64 -Iarch/arm64/lib -MMD -MP
+UNIT_LDLIBS := -lcmocka -lfdt
 
 # Pure logic: lib/ (arch-neutral) and arch/<arch>/lib/ (one arch's pure
 # pieces: instruction decoding, page-table formats, VMCB layout and clean-bit
 # auditing), all compiled for the host as well as into the kernel.
-UNIT_LIB_SRCS  := $(wildcard lib/*.c) $(wildcard arch/x86_64/lib/*.c)
+UNIT_LIB_SRCS  := $(wildcard lib/*.c) $(wildcard arch/x86_64/lib/*.c) $(wildcard arch/arm64/lib/*.c)
 UNIT_LIB_OBJS  := $(patsubst %.c,$(UNIT_DIR)/%.o,$(UNIT_LIB_SRCS))
 UNIT_LIB       := $(UNIT_DIR)/libanvil_host.a
 UNIT_TEST_SRCS := $(wildcard tests/unit/test_*.c)
@@ -51,6 +51,18 @@ $(UNIT_DIR)/test_%.o: tests/unit/test_%.c | $(UNIT_PREREQ)
 
 $(UNIT_DIR)/test_%: $(UNIT_DIR)/test_%.o $(UNIT_LIB)
 	$(UNIT_CC) $(UNIT_CFLAGS) $< $(UNIT_LIB) $(UNIT_LDLIBS) -o $@
+
+# Device-tree fixtures for test_dt: tests/unit/dt/*.dts compiled by dtc
+# (device-tree-compiler) into the build directory; no blob is committed.
+UNIT_DTB_DIR := $(UNIT_DIR)/dt
+UNIT_DTBS    := $(patsubst tests/unit/dt/%.dts,$(UNIT_DTB_DIR)/%.dtb,$(wildcard tests/unit/dt/*.dts))
+
+$(UNIT_DTB_DIR)/%.dtb: tests/unit/dt/%.dts | $(UNIT_PREREQ)
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
+
+$(UNIT_DIR)/test_dt.o: $(UNIT_DTBS)
+$(UNIT_DIR)/test_dt.o: UNIT_CFLAGS += -DDT_FIXTURES='"$(abspath $(UNIT_DTB_DIR))"'
 
 # Build what can be built (-k), then run every test binary; the runner counts
 # a binary that could not be built, or that crashed, as failed.

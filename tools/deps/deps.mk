@@ -14,6 +14,7 @@
 #   GNUEFI_LIB   directory holding libefi.a and libgnuefi.a
 #   GNUEFI_LDS   gnu-efi's ELF linker script for this arch's EFI applications
 #   GNUEFI_CRT0  gnu-efi's crt0 for this arch
+#   LIBFDT_INC   libfdt's headers, LIBFDT_LIB its libfdt.a (this arch, freestanding)
 #   FONT_PSF     8x16 PSF1 console font (console-data's default8x16)
 #   DEPS_APT_STAMP DEPS_NEWLIB_STAMP DEPS_GNUEFI_STAMP DEPS_FONT_STAMP
 
@@ -35,6 +36,10 @@ GNUEFI_LIB    := $(GNUEFI_DIR)/lib
 GNUEFI_LDS    := $(GNUEFI_LIB)/elf_$(ARCH_EFI_GNUEFI)_efi.lds
 GNUEFI_CRT0   := $(GNUEFI_LIB)/crt0-efi-$(ARCH_EFI_GNUEFI).o
 
+LIBFDT_DIR    := $(DEPS_ARCH)/libfdt
+LIBFDT_INC    := $(LIBFDT_DIR)/include
+LIBFDT_LIB    := $(LIBFDT_DIR)/lib/libfdt.a
+
 FONT_SRC      := /usr/share/consolefonts/default8x16.psf.gz
 FONT_PSF      := $(DEPS)/font/console.psf
 
@@ -43,8 +48,10 @@ DEPS_NEWLIB_STAMP := $(DEPS_ARCH)/.newlib-stamp
 DEPS_NEWLIB_PIC_STAMP := $(DEPS_ARCH)/.newlib-pic-stamp
 DEPS_GNUEFI_STAMP := $(DEPS_ARCH)/.gnuefi-stamp
 DEPS_FONT_STAMP   := $(DEPS)/.font-stamp
+DEPS_LIBFDT_STAMP := $(DEPS_ARCH)/.libfdt-stamp
 
-deps: $(DEPS_APT_STAMP) $(DEPS_NEWLIB_STAMP) $(DEPS_NEWLIB_PIC_STAMP) $(DEPS_GNUEFI_STAMP) $(DEPS_FONT_STAMP)
+deps: $(DEPS_APT_STAMP) $(DEPS_NEWLIB_STAMP) $(DEPS_NEWLIB_PIC_STAMP) $(DEPS_GNUEFI_STAMP) $(DEPS_FONT_STAMP) \
+	$(DEPS_LIBFDT_STAMP)
 
 # Every step runs under a lock (several makes may share this tree); see
 # locked.sh. Each step depends on its own scripts, so editing one reruns it.
@@ -64,6 +71,10 @@ $(DEPS_NEWLIB_STAMP): $(DEPS_DIR)/newlib.sh $(DEPS_DIR)/newlib-check.c | $(DEPS_
 $(DEPS_NEWLIB_PIC_STAMP): $(DEPS_DIR)/newlib.sh $(DEPS_DIR)/newlib-check.c | $(DEPS_APT_STAMP)
 	$(DEPS_LOCKED) sh $(DEPS_DIR)/newlib.sh $(NEWLIB_TARBALL) $(DEPS_SRC)/$(ARCH)-pic $(NEWLIB_PIC_DIR) $(CLANG) $(LD) $(AR) -fpic $(ARCH)
 
+# libfdt from Debian's device-tree-compiler source, against this arch's newlib headers.
+$(DEPS_LIBFDT_STAMP): $(DEPS_DIR)/libfdt.sh $(DEPS_DIR)/debsrc.sh $(DEPS_DIR)/apt-sources.sh | $(DEPS_NEWLIB_STAMP)
+	$(DEPS_LOCKED) sh $(DEPS_DIR)/libfdt.sh $(DEPS_SRC) $(LIBFDT_DIR) $(CLANG) $(ARCH_TRIPLE) $(NEWLIB_INC) $(AR)
+
 $(DEPS_FONT_STAMP): | $(DEPS_APT_STAMP)
 	$(DEPS_LOCKED) sh -c 'mkdir -p $(dir $(FONT_PSF)) && \
 		gzip -dc $(FONT_SRC) > $(FONT_PSF).tmp && mv $(FONT_PSF).tmp $(FONT_PSF)'
@@ -74,3 +85,4 @@ $(NEWLIB_LIB): | $(DEPS_NEWLIB_STAMP)
 $(NEWLIB_PIC_LIB): | $(DEPS_NEWLIB_PIC_STAMP)
 $(GNUEFI_LDS) $(GNUEFI_CRT0): | $(DEPS_GNUEFI_STAMP)
 $(FONT_PSF): | $(DEPS_FONT_STAMP)
+$(LIBFDT_LIB): | $(DEPS_LIBFDT_STAMP)
