@@ -142,7 +142,7 @@ static void kernel_continue(void)
 
 void kernel_main(struct boot_info *bi)
 {
-	arch_early_init();
+	arch_early_init(bi);
 	kernel_serial_console(bi);
 	platform.boot = bi;
 	if (fb_console_init(&bi->fb, platform.fb_error, sizeof(platform.fb_error)) == 0)

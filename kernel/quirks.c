@@ -9,6 +9,7 @@
 #include <anvil/quirks.h>
 #include <anvil/tap.h>
 #include <anvil/version.h>
+#include <arch/cpu.h>
 #include <arch/power.h>
 
 static const struct quirk quirks[] = {
@@ -19,6 +20,10 @@ static const struct quirk quirks[] = {
 	  .summary = "QEMU TCG's IOIO intercept leaves the address-size bits (EXITINFO1[9:7]) clear, so string "
 		     "I/O cannot know whether rSI/rDI are 16, 32 or 64 bits wide",
 	  .cases = "x86_intercepts/io_string_*addr64", .fatal = false },
+	{ .id = "qemu-pl011-no-loopback", .emulator = "qemu-tcg", .arch = "arm64", .fixed_in = "9.0",
+	  .summary = "QEMU before 9.0 ignores the PL011's loopback enable (UARTCR.LBE): bytes written in "
+		     "loopback mode go out on the line and never reach the receive FIFO",
+	  .cases = NULL, .fatal = false },
 	{ .id = "bochs-svm-no-shutdown-exit", .emulator = "bochs", .backend = "svm", .fixed_in = "2.8",
 	  .summary = "Bochs before 2.8 never delivers VMEXIT_SHUTDOWN: a triple-faulting SVM guest resets or "
 		     "stops the whole emulator",
@@ -73,7 +78,7 @@ static bool quirk_version_applies(const struct quirk *q)
 static bool quirk_applies(const struct quirk *q)
 {
 	return strcmp(q->emulator, arch_emulator_id()) == 0 && quirk_version_applies(q) &&
-	       (!q->backend || strcmp(q->backend, backend_name) == 0);
+	       (!q->arch || strcmp(q->arch, ARCH_NAME) == 0) && (!q->backend || strcmp(q->backend, backend_name) == 0);
 }
 
 void quirks_describe(struct tap_writer *tap)
@@ -81,7 +86,8 @@ void quirks_describe(struct tap_writer *tap)
 	tap_diag(tap, "emulator: %s version %s", arch_emulator_id(),
 		 emulator_version[0] ? emulator_version : "unknown");
 	for (size_t i = 0; i < QUIRK_COUNT; i++)
-		if (strcmp(quirks[i].emulator, arch_emulator_id()) == 0 && !quirk_version_applies(&quirks[i]))
+		if (strcmp(quirks[i].emulator, arch_emulator_id()) == 0 && !quirk_version_applies(&quirks[i]) &&
+		    (!quirks[i].arch || strcmp(quirks[i].arch, ARCH_NAME) == 0))
 			klog(LOG_DEBUG, "quirk %s does not apply: fixed in %s", quirks[i].id, quirks[i].fixed_in);
 }
 

@@ -449,7 +449,8 @@ class PlatformFileTests(unittest.TestCase):
     def test_shipped_platforms_load(self):
         ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
         self.assertEqual(list(ps), ["qemu-x86-uefi", "qemu-x86-grub", "qemu-x86-uefi-grub",
-                                    "bochs-x86-vmx", "bochs-x86-nospp", "bochs-x86-svm"])
+                                    "bochs-x86-vmx", "bochs-x86-nospp", "bochs-x86-svm",
+                                    "qemu-arm64-gicv3"])
         self.assertEqual(platforms.default_platform(ps), "qemu-x86-uefi")
         self.assertEqual((ps["qemu-x86-uefi"].boot, ps["bochs-x86-svm"].cpu), ("esp", "ryzen"))
 

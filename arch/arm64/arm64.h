@@ -119,6 +119,9 @@ struct arm64_platform {
 	bool fw_cfg;               /* QEMU's fw_cfg node: the machine is QEMU */
 };
 extern struct arm64_platform arm64_platform;
+struct dt_platform;
+/* Parse the device tree into *d and arm64_platform; -1 with err if it is unusable. */
+int arm64_platform_init(const void *fdt, struct dt_platform *d, char *err, size_t n);
 
 /* PSCI calls through the conduit the DT names (power.c). */
 uint64_t arm64_psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3);

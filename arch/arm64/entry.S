@@ -10,6 +10,32 @@ arm64_boot_stack_top:
 arm64_exc_stack:	.skip 16384
 arm64_exc_stack_top:
 
+/*
+ * The ELF entry, called by the UEFI front end (boot/efi) with x0 = struct
+ * boot_info, everything masked, on the firmware's identity map: our own
+ * stacks, then the kernel's side of that hand-off (boot/efi/kernel). The
+ * Image protocol enters at the image's first byte instead (boot/image).
+ */
+	.section .text.boot, "ax"
+	.globl kernel_entry_efi
+	.type kernel_entry_efi, %function
+kernel_entry_efi:
+	msr	daifset, #0xf
+	msr	spsel, #1
+	adrp	x1, arm64_exc_stack_top
+	add	x1, x1, :lo12:arm64_exc_stack_top
+	mov	sp, x1
+	msr	spsel, #0
+	adrp	x1, arm64_boot_stack_top
+	add	x1, x1, :lo12:arm64_boot_stack_top
+	mov	sp, x1
+	mov	x29, xzr
+	mov	x30, xzr
+	bl	efi_kmain
+1:	wfi
+	b	1b
+	.size kernel_entry_efi, . - kernel_entry_efi
+
 	.text
 /* void arch_call_on_stack(void (*fn)(void *), void *arg, void *stack_top) */
 	.globl arch_call_on_stack

@@ -20,11 +20,13 @@ ARCH_KERNEL_BOOT   := multiboot2 efi/kernel
 ARCH_KERNEL_IMAGE  := anvil.elf
 ARCH_HAS_ISO       := yes
 # UEFI front end (boot/efi): gnu-efi's arch name, the application's name on
-# the ESP, the PE target GNU objcopy writes, the one relocation type crt0
-# applies.
+# the ESP, which objcopy makes the PE image and how (x86_64: GNU objcopy
+# writes PE32+ itself; llvm-objcopy cannot), extra link flags, the one relocation type crt0 applies.
 ARCH_EFI_GNUEFI    := x86_64
 ARCH_EFI_APP       := BOOTX64.EFI
-ARCH_EFI_PE_TARGET := efi-app-x86_64
+ARCH_EFI_OBJCOPY    = objcopy
+ARCH_EFI_PE_FLAGS  := --target efi-app-x86_64 --subsystem=10
+ARCH_EFI_LDFLAGS   :=
 ARCH_EFI_RELOC     := R_X86_64_RELATIVE
 # newlib's configure target.
 ARCH_NEWLIB_TARGET := x86_64-elf

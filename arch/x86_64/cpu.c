@@ -11,8 +11,9 @@
 
 #define IST_STACK_PAGES 4
 
-void arch_early_init(void)
+void arch_early_init(struct boot_info *bi)
 {
+	(void)bi;
 	/* Faults on read-only pages from ring 0 need CR0.WP; NX needs EFER.NXE. */
 	x86_write_cr0(x86_read_cr0() | CR0_WP);
 	x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_NXE);

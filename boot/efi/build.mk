@@ -16,13 +16,13 @@ EFI_APP      := $(ARCHBUILD)/$(ARCH_EFI_APP)
 ESP_DIR      := $(ARCHBUILD)/esp
 ESP_APP      := $(ESP_DIR)/EFI/BOOT/$(ARCH_EFI_APP)
 EFI_KERNEL   ?= $(KERNEL_ELF)
-EFI_PE_COPY  := objcopy
+EFI_PE_COPY   = $(ARCH_EFI_OBJCOPY)
 EFI_READELF  := llvm-readelf-19
 
 # lib/ code the front end shares with the kernel (pure, freestanding), and
 # the kernel's newlib stubs for what neither has (files, processes).
 EFI_LIB_SRCS := lib/elf64.c lib/boot_map.c lib/efi_boot.c kernel/newlib_nosys.c
-EFI_SRCS     := $(wildcard $(EFI_DIR)/*.c)
+EFI_SRCS     := $(wildcard $(EFI_DIR)/*.c $(EFI_DIR)/$(ARCH)/*.c)
 EFI_OBJS     := $(patsubst %.c,$(EFI_OBJDIR)/%.o,$(EFI_SRCS) $(EFI_LIB_SRCS)) \
 	$(EFI_OBJDIR)/kernel_blob.o
 
@@ -43,7 +43,7 @@ EFI_LIBC := $(NEWLIB_PIC_LIB)
 # shared object an unresolved weak reference becomes a dynamic relocation
 # crt0 cannot apply, so the member defining them (findfp.o) is pulled in.
 EFI_LDFLAGS := -shared -Bsymbolic -nostdlib -znocombreloc --no-undefined \
-	--apply-dynamic-relocs -T $(GNUEFI_LDS) \
+	--apply-dynamic-relocs -T $(GNUEFI_LDS) $(ARCH_EFI_LDFLAGS) \
 	-u __sf_fake_stdin -u __sf_fake_stdout -u __sf_fake_stderr
 # Sections that make up the PE image (as in gnu-efi's Make.rules).
 EFI_PE_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
@@ -71,8 +71,7 @@ $(EFI_SO): $(EFI_OBJS) $(EFI_LIBC) $(EFI_DIR)/build.mk | $(DEPS_GNUEFI_STAMP)
 		echo "efi: relocations crt0 cannot apply (above)"; rm -f $@; exit 1; fi
 
 $(EFI_APP): $(EFI_SO)
-	$(EFI_PE_COPY) $(EFI_PE_SECTIONS) --target $(ARCH_EFI_PE_TARGET) \
-		--subsystem=10 $< $@
+	$(EFI_PE_COPY) $(EFI_PE_SECTIONS) $(ARCH_EFI_PE_FLAGS) $< $@
 
 $(ESP_APP): $(EFI_APP)
 	@mkdir -p $(@D)

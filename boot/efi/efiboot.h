@@ -69,7 +69,20 @@ void efiboot_gop(struct boot_info *bi);
 EFI_STATUS efiboot_exit_boot_services(EFI_HANDLE image, struct efiboot_map *m,
 				      struct boot_info *bi,
 				      const struct efiboot_kernel *k);
+
+/* ---- <arch>/arch.c: what differs between arches ---- */
+/* The kernel ELF's machine and its name ("x86_64"). */
+extern const uint16_t efiboot_elf_machine;
+extern const char efiboot_arch_name[];
+/* The cycle counter the kernel's arch_cycles() reads (TSC, CNTPCT_EL0). */
+uint64_t efiboot_cycles(void);
+/* Stop for good (after a fatal error with no firmware left). */
+__attribute__((noreturn)) void efiboot_halt(void);
+/* No firmware from here on: enter the kernel with the boot_info pointer, interrupts masked. */
 __attribute__((noreturn)) void efiboot_jump(uint64_t entry,
 					    struct boot_info *bi);
+
+/* ---- dtb.c: the device tree from the EFI configuration table (arm64) ---- */
+void efiboot_dtb(EFI_SYSTEM_TABLE *st, struct boot_info *bi);
 
 #endif

@@ -27,21 +27,3 @@ EFI_STATUS efiboot_exit_boot_services(EFI_HANDLE image, struct efiboot_map *m,
 	}
 	return st;
 }
-
-/*
- * No firmware from here on. The kernel is entered like a sysv function
- * called with rdi = boot_info: rsp + 8 16-byte aligned, a zero return
- * address. It brings its own stack, GDT, IDT and page tables; until then the
- * firmware's identity map and our stack carry it.
- */
-void efiboot_jump(uint64_t entry, struct boot_info *bi)
-{
-	__asm__ volatile("cli\n\t"
-			 "and $-16, %%rsp\n\t"
-			 "pushq $0\n\t"
-			 "jmp *%0"
-			 :
-			 : "r"(entry), "D"(bi)
-			 : "memory");
-	__builtin_unreachable();
-}

@@ -35,10 +35,10 @@ EFI_STATUS efiboot_kernel_check(struct efiboot_kernel *k)
 
 	k->elf = efiboot_kernel_start;
 	k->elf_len = (size_t)(efiboot_kernel_end - efiboot_kernel_start);
-	if (elf64_parse(k->elf, k->elf_len, ELF64_MACHINE_X86_64, &k->img, err,
+	if (elf64_parse(k->elf, k->elf_len, efiboot_elf_machine, &k->img, err,
 			sizeof(err)) != 0) {
 		efiboot_print("anvil-efi: the embedded kernel (%zu bytes) is not a "
-			      "loadable x86_64 ELF: %s\n", k->elf_len, err);
+			      "loadable %s ELF: %s\n", k->elf_len, efiboot_arch_name, err);
 		return EFI_LOAD_ERROR;
 	}
 	if (!kernel_entry_phys(&k->img, &k->entry_phys)) {

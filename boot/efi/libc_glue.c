@@ -7,6 +7,8 @@
  * efiboot_print, never through stdio.
  */
 #include <errno.h>
+
+#include "efiboot.h"
 #include <stddef.h>
 
 void *_sbrk(ptrdiff_t incr);
@@ -31,8 +33,7 @@ int _write(int fd, const char *buf, int len)
 void _exit(int code)
 {
 	(void)code;
-	for (;;)
-		__asm__ volatile("hlt");
+	efiboot_halt();
 }
 
 int _kill(int pid, int sig)

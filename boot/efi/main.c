@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * BOOTX64.EFI: load the embedded Anvil kernel and hand it a struct boot_info.
+ * BOOTX64.EFI / BOOTAA64.EFI: load the embedded Anvil kernel and hand it a struct boot_info.
  * efi_main is a plain sysv function called by gnu-efi's crt0; firmware calls
  * go through uefi_call_wrapper (see docs: GNU_EFI_USE_MS_ABI with an EFIAPI
  * efi_main faulted on OVMF).
@@ -17,14 +17,6 @@
 #define REPORT_CMDLINE_MAX 200 /* characters of it shown in the progress line */
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
-
-static inline uint64_t main_rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 static EFI_STATUS main_alloc_boot_info(struct boot_info **out, uint64_t tsc)
 {
@@ -84,7 +76,7 @@ static EFI_STATUS main_fail(EFI_STATUS s)
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
-	uint64_t tsc = main_rdtsc(); /* first: the hand-off time stamp */
+	uint64_t tsc = efiboot_cycles(); /* first: the hand-off time stamp */
 	struct efiboot_kernel k;
 	struct efiboot_map map;
 	struct boot_info *bi;
@@ -104,6 +96,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		return main_fail(s);
 	efiboot_cmdline(image, bi);
 	efiboot_acpi(st, bi);
+	efiboot_dtb(st, bi);
 	efiboot_gop(bi);
 
 	s = efiboot_map_alloc(&map);

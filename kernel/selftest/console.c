@@ -10,6 +10,14 @@
 #include <drivers/fb_console.h>
 #include <drivers/serial.h>
 
+/*
+ * A UART whose loopback mode does not work sends the test bytes out on the
+ * line, into the TAP stream. So the probe runs inside a diagnostic line of
+ * its own: "# serial loopback probe:" followed by whatever leaked, then a
+ * newline. Where loopback works the line ends after the colon.
+ */
+#define LOOPBACK_PROBE_LINE "# serial loopback probe (bytes that leak past loopback show here):"
+
 KTEST(console, serial_loopback)
 {
 	struct serial_port *u = platform.serial;
@@ -20,10 +28,13 @@ KTEST(console, serial_loopback)
 	char err[96] = "";
 	bool irq = arch_irq_enabled();
 	arch_irq_disable(); /* nothing may print while the line is looped back */
+	u->write(u->ctx, LOOPBACK_PROBE_LINE, sizeof(LOOPBACK_PROBE_LINE) - 1);
 	int rc = u->loopback_test(u->ctx, err, sizeof(err));
+	u->write(u->ctx, "\n", 1);
 	if (irq)
 		arch_irq_enable();
-	check(t, rc == 0, "bytes written to %s in loopback mode come back unchanged: %s", u->name, rc ? err : "yes");
+	check_quirk(t, rc == 0, "qemu-pl011-no-loopback", "bytes written to %s in loopback mode come back unchanged: %s",
+		    u->name, rc ? err : "yes");
 }
 
 static uint32_t read_pixel(const struct fbcon *c, uint32_t x, uint32_t y)

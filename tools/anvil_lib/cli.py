@@ -75,14 +75,22 @@ def _build(args, platforms) -> bool:
     needs_images = any(p.boot != "none" and not p.skip_reason() for p in platforms)
     if args.no_build or not needs_images:
         return True
-    print("anvil: make -s kernel efi", flush=True)
-    ok, output = images.build_kernel(os.path.abspath(args.repo))
-    if output.strip():
-        print(output.rstrip())
-    if not ok:
-        print("anvil: the kernel build failed; no platform was run", flush=True)
-        print("0 passed, 1 failed, 0 skipped")  # the closing line still adds up
-    return ok
+    # Once per arch the chosen platforms need, in the order they first appear.
+    arches = []
+    for p in platforms:
+        if p.boot != "none" and not p.skip_reason() and p.arch not in arches:
+            arches.append(p.arch)
+    for arch in arches:
+        default = arch == "x86_64"
+        print("anvil: make -s kernel efi" if default else f"anvil: make ARCH={arch} -s kernel efi", flush=True)
+        ok, output = images.build_kernel(os.path.abspath(args.repo), arch=None if default else arch)
+        if output.strip():
+            print(output.rstrip())
+        if not ok:
+            print("anvil: the kernel build failed; no platform was run", flush=True)
+            print("0 passed, 1 failed, 0 skipped")  # the closing line still adds up
+            return False
+    return True
 
 
 def _cmdline_for(args, p, bench: bool) -> str:

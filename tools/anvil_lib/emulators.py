@@ -22,7 +22,16 @@ BOCHS_LOG = "bochs.log"
 QEMU_DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=0x04"
 
 
-def qemu_argv(p: Platform, image: str) -> List[str]:
+def qemu_devices(p: Platform) -> List[str]:
+    """The -device values: the platform's, else the arch's default. x86: a VGA
+    (firmware and GRUB need it to offer a framebuffer) and the exit port;
+    arm64 (virt): none (no ISA bus; the exit is semihosting)."""
+    if p.devices is not None:
+        return p.devices
+    return ["VGA", QEMU_DEBUG_EXIT] if p.arch == "x86_64" else []
+
+
+def qemu_argv(p: Platform, image: str, cmdline: str = "") -> List[str]:
     argv = [p.binary]
     if p.machine:
         argv += ["-machine", p.machine]
@@ -31,15 +40,17 @@ def qemu_argv(p: Platform, image: str) -> List[str]:
         argv += ["-cpu", p.cpu]
     argv += ["-m", str(p.memory_mb), "-smp", "1",
              "-display", "none", "-nodefaults", "-no-reboot",
-             "-serial", "stdio",
-             "-device", "VGA",          # firmware/GRUB need it to offer a framebuffer
-             "-device", QEMU_DEBUG_EXIT]
+             "-serial", "stdio"]
+    for d in qemu_devices(p):
+        argv += ["-device", d]
     if p.firmware:
         argv += ["-bios", p.firmware]
     if p.boot == "esp":
         argv += ["-drive", f"file=fat:rw:{image},format=raw"]
     elif p.boot == "iso":
         argv += ["-cdrom", image, "-boot", "d"]
+    elif p.boot == "kernel":
+        argv += ["-kernel", image, "-append", cmdline]
     return argv + p.extra_args
 
 
@@ -101,7 +112,7 @@ def launch(p: Platform, run_dir: str, image: Optional[str], cmdline: str,
            repo: str, lock_path: Optional[str] = EMU_LOCK) -> Launch:
     lock = lock_path if p.exclusive else None
     if p.emulator == "qemu":
-        return Launch(qemu_argv(p, image), run_dir, None, lock)
+        return Launch(qemu_argv(p, image, cmdline), run_dir, None, lock)
     if p.emulator == "bochs":
         return Launch(bochs_argv(p, run_dir, image), run_dir, SERIAL_FILE, lock)
     serial = SERIAL_FILE if p.serial == "file" else None

@@ -2,7 +2,8 @@
 
 Each file has a single [platform] section; see tools/platforms/qemu-x86-uefi.conf
 for the documented keys. The data decides what the runner does; the code only
-knows the emulator kinds (qemu, bochs, command) and boot kinds (esp, iso, none).
+knows the emulator kinds (qemu, bochs, command) and boot kinds (esp, iso,
+kernel, none).
 """
 
 import configparser
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 EMULATORS = ("qemu", "bochs", "command")
-BOOT_KINDS = ("esp", "iso", "none")
+BOOT_KINDS = ("esp", "iso", "kernel", "none")
+ARCHES = ("x86_64", "arm64")
 SECTION = "platform"
 
 
@@ -38,6 +40,7 @@ class Platform:
     vgabios: str = ""
     ips: int = 0
     extra_args: List[str] = field(default_factory=list)
+    devices: Optional[List[str]] = None  # qemu -device values; None: the arch's default
     extra_config: List[str] = field(default_factory=list)
     command: List[str] = field(default_factory=list)
     serial: str = "stdout"          # command emulator only: stdout or file
@@ -104,6 +107,7 @@ def load_platform(path: str) -> Platform:
             vgabios=s.get("vgabios", ""),
             ips=s.getint("ips", 0),
             extra_args=_words(s.get("extra_args", "")),
+            devices=_words(s.get("devices")) if s.get("devices") is not None else None,
             extra_config=_lines(s.get("extra_config", "")),
             command=_words(s.get("command", "")),
             serial=s.get("serial", "stdout"),
@@ -131,6 +135,8 @@ def _validate(p: Platform) -> None:
         problems.append(f"boot must be one of {', '.join(BOOT_KINDS)}")
     if p.emulator in ("qemu", "bochs") and not p.binary:
         problems.append("binary is required")
+    if p.arch not in ARCHES:
+        problems.append(f"arch must be one of {', '.join(ARCHES)}")
     if p.emulator == "bochs" and p.boot != "iso":
         problems.append("bochs platforms boot an iso")
     if p.emulator == "command" and not p.command:

@@ -81,7 +81,8 @@ def run_platform(ctx: Context, p: Platform, cmdline: str, progress: Progress,
     run_dir = ctx.path("run", p.name)
     try:
         image = images.prepare(p.boot, run_dir, images.kernel_path(ctx.repo, ctx.build, p.arch),
-                               images.efi_path(ctx.repo, ctx.build, p.arch), cmdline, ctx.mkiso)
+                               images.efi_path(ctx.repo, ctx.build, p.arch), cmdline, ctx.mkiso,
+                               images.kernel_image_path(ctx.repo, ctx.build, p.arch))
         launch = emulators.launch(p, run_dir, image, cmdline, ctx.repo, ctx.lock_path)
     except (images.ImageError, OSError) as e:
         return _fail_early(ctx, r, stem, log, f"cannot prepare the boot image: {e}")

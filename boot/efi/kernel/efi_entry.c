@@ -19,7 +19,7 @@ void efi_kmain(struct boot_info *bi)
 {
 	if (!bi || bi->magic != BOOT_INFO_MAGIC || bi->version != BOOT_INFO_VERSION) {
 		/* No console is up yet: bring up serial just to say why we stop. */
-		arch_early_init();
+		arch_early_init(NULL);
 		kernel_serial_console(NULL);
 		kprintf("Bail out! boot_info from the UEFI loader is invalid (magic 0x%x version %u, want 0x%x %u)\n",
 			bi ? bi->magic : 0, bi ? bi->version : 0, BOOT_INFO_MAGIC, BOOT_INFO_VERSION);

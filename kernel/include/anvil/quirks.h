@@ -8,8 +8,8 @@
  * as a pass plus "# quirk no longer seen: <quirk-id> in <case>"; everywhere
  * else the test must pass.
  *
- * A quirk is active when we run on its emulator (arch_emulator_id()) and
- * either the emulator's version is unknown, the quirk has no fixed_in, or the
+ * A quirk is active when we run on its emulator (arch_emulator_id()), on
+ * its arch and under its backend where it names them, and either the emulator's version is unknown, the quirk has no fixed_in, or the
  * version is older than fixed_in. The version comes from the command line
  * (emulator_version=, passed by the host runner).
  */
@@ -21,6 +21,7 @@
 struct quirk {
 	const char *id;       /* as in docs/emulator-quirks.md */
 	const char *emulator; /* arch_emulator_id() it applies to */
+	const char *arch;     /* only on this arch (ARCH_NAME: "x86_64", "arm64"), where the emulator is one per arch's device model; NULL: any */
 	const char *backend;  /* only under this virtualization backend ("svm", "vmx"); NULL: any */
 	const char *fixed_in; /* first emulator version without the deviation; NULL: every version known has it */
 	const char *summary;

@@ -14,7 +14,8 @@
 #define ARCH_SP_AT_CALL_OFFSET 0u
 
 /* Exception vectors, EL2 system registers for the host, FP/SIMD trapped. */
-void arch_early_init(void);
+struct boot_info;
+void arch_early_init(struct boot_info *bi); /* bi may be NULL (unusable boot information) */
 /* Move the exception stack to a guarded one from the MMU (after arch_mmu_init). */
 int arch_late_init(void);
 

@@ -14,7 +14,8 @@
 #define ARCH_SP_AT_CALL_OFFSET 8u
 
 /* GDT, TSS (IST stacks from .bss), IDT, PIC masked, CR0.WP, EFER.NXE. */
-void arch_early_init(void);
+struct boot_info;
+void arch_early_init(struct boot_info *bi); /* bi may be NULL (unusable boot information) */
 /* Move the IST stacks to guarded stacks from the MMU (after arch_mmu_init). */
 int arch_late_init(void);
 
