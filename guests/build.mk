@@ -16,6 +16,10 @@ GUEST_PAYLOADS_x86_64 := x86_basic x86_intercepts nested_paging inject clean_bit
 	containment_triple containment_spin containment_oob containment_badptr \
 	containment_badcall containment_longstr containment_rofault containment_deadline \
 	spp bench_vmexit
+GUEST_PAYLOADS_arm64 := arm64_basic arm64_sysreg nested_paging \
+	containment_vectors containment_spin containment_oob containment_badptr \
+	containment_badcall containment_longstr containment_rofault containment_deadline \
+	bench_vmexit
 GUEST_PAYLOADS := $(GUEST_PAYLOADS_$(ARCH))
 
 GUEST_DIR  := $(ARCHBUILD)/guests
@@ -39,7 +43,9 @@ GUEST_LDFLAGS := -T $(GUEST_LDS) -nostdlib -static --no-pie -z max-page-size=409
 # The neutral library and its arch part (guests/lib/<arch>/: entry, traps, hypercall instruction).
 GUEST_LIB_SRCS := $(wildcard guests/lib/*.c guests/lib/*.S guests/lib/$(ARCH)/*.c guests/lib/$(ARCH)/*.S)
 GUEST_LIB_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(GUEST_LIB_SRCS))
-guest_objs = $(patsubst %,$(GUEST_OBJ)/%.o,$(wildcard guests/$(1)/*.c guests/$(1)/*.S))
+# A payload's sources: guests/<name>/*.c and *.S, plus its arch part guests/<name>/$(ARCH)/ if it has one.
+guest_objs = $(patsubst %,$(GUEST_OBJ)/%.o,$(wildcard guests/$(1)/*.c guests/$(1)/*.S \
+	guests/$(1)/$(ARCH)/*.c guests/$(1)/$(ARCH)/*.S))
 GUEST_ALL_OBJS := $(GUEST_LIB_OBJS) $(foreach p,$(GUEST_PAYLOADS),$(call guest_objs,$(p)))
 
 $(GUEST_OBJ)/%.c.o: %.c | $(DEPS_NEWLIB_STAMP)

@@ -33,6 +33,11 @@ static const struct vm_mmio_region *find(const struct vm *vm, uint64_t gpa, uint
 	return NULL;
 }
 
+bool vm_mmio_claims(const struct vm *vm, uint64_t gpa)
+{
+	return find(vm, gpa, 1) != NULL;
+}
+
 int vm_exit_mmio(struct vcpu *v, struct vm_exit *e)
 {
 	struct vm *vm = v->vm;

@@ -11,6 +11,5 @@ ANVIL_MANIFEST(.name = "containment_spin", .features = ANVIL_FEAT_GENERIC,
 int guest_main(const struct anvil_guest_info *info)
 {
 	(void)info;
-	__asm__ volatile("cli\n1:\tjmp 1b" : : : "memory");
-	__builtin_unreachable();
+	guest_hang();
 }

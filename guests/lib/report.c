@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <guest/arch.h>
 #include <guest/hypercall.h>
 #include <guest/report.h>
-#include <guest/x86.h>
 
 static uint64_t addr(const void *p)
 {
@@ -53,8 +53,5 @@ void finish(void)
 {
 	hypercall(ANVIL_HC_FINISH, 0, 0, 0, 0);
 	/* Not reached; if it were, stop here rather than run on. */
-	for (;;) {
-		cli();
-		hlt();
-	}
+	guest_hang();
 }

@@ -19,7 +19,6 @@ ANVIL_MANIFEST(.name = "nested_paging", .features = ANVIL_FEAT_GENERIC, .mem_kib
 #define UNMAPPED_GPA 0x80000123ull /* outside guest memory, never mapped */
 #define LARGE_REGION 0x200000ull   /* a 2 MiB region of guest memory nothing else uses */
 #define UNTOUCHED_REGION 0x400000ull
-#define RET_OPCODE 0xc3
 #define RW (ANVIL_ACCESS_R | ANVIL_ACCESS_W)
 #define RWX (ANVIL_ACCESS_R | ANVIL_ACCESS_W | ANVIL_ACCESS_X)
 
@@ -215,7 +214,8 @@ static void check_exec_nx(void)
 	struct anvil_fault f;
 	uint64_t page = gpa_of(pages[PAGE_EXEC]);
 
-	memset(pages[PAGE_EXEC], RET_OPCODE, 16);
+	memcpy(pages[PAGE_EXEC], guest_ret_insn, GUEST_RET_INSN_SIZE);
+	guest_sync_icache(pages[PAGE_EXEC], GUEST_RET_INSN_SIZE);
 	set_page_access(page, RW);
 	check_fault(&c, "call into RW page", try_exec(page, &f), &f, ANVIL_FAULT_PERMISSION,
 		    ANVIL_ACCESS_X, page, page);

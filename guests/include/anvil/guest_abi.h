@@ -7,7 +7,11 @@
  * Calling convention (x86_64): VMMCALL (SVM) or VMCALL (VMX) with
  *   rax = call number, rdi = a0, rsi = a1, rdx = a2, rcx = a3;
  *   result in rax. Every other register is preserved.
- * arm64 (later): HVC #0 with x0 = call number, x1..x4 = a0..a3, result in x0.
+ * arm64: HVC #0 with x0 = ANVIL_ARM64_FID(call number), a fast SMC64/HVC64
+ *   function ID in the SMCCC vendor-specific hypervisor range (SMCCC, Arm
+ *   DEN 0028, 6.1), x1..x4 = a0..a3; result in x0, every other register
+ *   preserved. HVC or SMC with any other function ID is a firmware call
+ *   (PSCI, SMCCC_VERSION, ...) answered as firmware would.
  * Call numbers are the same on every arch.
  *
  * A call with bad arguments (a pointer or range outside guest memory, an
@@ -232,6 +236,30 @@ struct anvil_vmx_exit {
 };
 _Static_assert(sizeof(struct anvil_vmx_exit) == 56, "ABI: struct anvil_vmx_exit is 56 bytes");
 
+/* arm64: the HVC function ID of hypercall n (SMCCC fast call, 64-bit, owner 6). */
+#define ANVIL_ARM64_FID_BASE 0xc6000000u
+#define ANVIL_ARM64_FID(n) (ANVIL_ARM64_FID_BASE | (uint32_t)(n))
+
+/*
+ * arm64 test operations (the EL2 backend). ID registers a guest reads
+ * (HCR_EL2.TID3 traps them) come back with the fields below cleared: the
+ * features Anvil does not give guests. AArch32 and reserved ID registers
+ * read as zero.
+ */
+enum anvil_arm64_test {
+	ANVIL_ARM64_TEST_ID_RAW = 0x500,        /* a1 = ID register encoding (ESR_EL2 ISS form: op0 << 20 |
+	                                           op2 << 17 | op1 << 14 | CRn << 10 | CRm << 1): rax = the
+	                                           CPU's own value, before sanitising */
+	ANVIL_ARM64_TEST_MINIMAL_COUNT = 0x501, /* rax = hypercalls the minimal exit path took so far */
+};
+#define ANVIL_ARM64_HIDE_PFR0 0x00f0ff0f00000000ull /* ID_AA64PFR0_EL1: SVE 35:32, MPAM 43:40, AMU 47:44,
+                                                       RME 55:52 */
+#define ANVIL_ARM64_HIDE_PFR1 0x000000000f000f00ull /* ID_AA64PFR1_EL1: MTE 11:8, SME 27:24 */
+#define ANVIL_ARM64_HIDE_DFR0 0x0000000000000f00ull /* ID_AA64DFR0_EL1: PMUVer 11:8 */
+#define ANVIL_ARM64_ID_REG(op0, op1, crn, crm, op2) \
+	((uint32_t)(op0) << 20 | (uint32_t)(op2) << 17 | (uint32_t)(op1) << 14 | (uint32_t)(crn) << 10 | \
+	 (uint32_t)(crm) << 1)
+
 /* Hypervisor-emulated test devices, for intercept tests. */
 #define ANVIL_TEST_MSR 0x4000a000u      /* read: last value written, starts at ANVIL_TEST_MSR_INIT */
 #define ANVIL_TEST_MSR_INIT 0x416e76696cull /* "Anvil" */
@@ -307,7 +335,7 @@ struct anvil_manifest {
 	uint16_t version;
 	uint16_t size;        /* sizeof(struct anvil_manifest) */
 	char name[ANVIL_NAME_MAX]; /* NUL-terminated, [a-z0-9_] */
-	char arch[16];        /* "x86_64", "aarch64", "loongarch64" */
+	char arch[16];        /* "x86_64", "arm64", "loongarch64" */
 	uint64_t features;    /* ANVIL_FEAT_* required */
 	uint32_t mem_kib;     /* guest memory, multiple of 4, >= 256, <= 65536 */
 	uint32_t timeout_ms;  /* 0: the command line's timeout */

@@ -24,6 +24,16 @@ static void trap_unexpected(struct guest_frame *f)
 	finish();
 }
 
+bool guest_try_claim(struct guest_frame *f)
+{
+	struct guest_trap t = { .vector = f->vector, .error_code = f->error_code, .rip = f->rip };
+
+	if (f->vector >= X86_VEC_EXCEPTIONS || !guest_try_catch(&t))
+		return false;
+	f->rip = (uint64_t)(uintptr_t)guest_try_landing;
+	return true;
+}
+
 void guest_trap_dispatch(struct guest_frame *f)
 {
 	guest_handler_fn fn;

@@ -21,13 +21,6 @@ void guest_idt_init(void);
 void guest_trap_dispatch(struct guest_frame *frame);
 /* guest_try's part of dispatch: true if an active try took the exception. */
 bool guest_try_claim(struct guest_frame *frame);
-
-/* try_landing.S: where a caught exception / memory fault resumes. */
-void guest_try_landing(void);
-void guest_mem_landing(void);
-/* Called from the landings with a 16-byte aligned stack. */
-__attribute__((noreturn)) void guest_try_unwind(void);
-__attribute__((noreturn)) void guest_mem_unwind(void);
 #endif
 
 #endif

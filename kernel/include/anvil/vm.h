@@ -54,6 +54,14 @@ struct vm_reach_visitor {
 	void *ctx;
 };
 
+/*
+ * map(): with the ANVIL_ACCESS_* rights, the memory type. Normal memory by
+ * default; VM_MAP_DEVICE for device registers a guest reaches directly (the
+ * GIC's virtual CPU interface): never cached or speculated, never executable.
+ * A backend without memory types refuses it.
+ */
+#define VM_MAP_DEVICE (1u << 8)
+
 /* A backend: one hardware virtualization interface. All calls return 0 / -1. */
 struct vmm_backend {
 	const char *name;
@@ -225,6 +233,8 @@ void vm_report_skip(struct vm *vm, const char *case_name, const char *reason);
 
 /* Register an emulated device's range (no overlap, at most VM_MMIO_MAX); -1 if refused. */
 int vm_mmio_add(struct vm *vm, const struct vm_mmio_region *r);
+/* An emulated device's range contains gpa (a backend decodes such an access as ANVIL_EXIT_MMIO). */
+bool vm_mmio_claims(const struct vm *vm, uint64_t gpa);
 /* ANVIL_EXIT_MMIO (the run loop's handler). */
 int vm_exit_mmio(struct vcpu *v, struct vm_exit *e);
 

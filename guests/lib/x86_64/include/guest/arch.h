@@ -43,6 +43,38 @@ static inline void arch_hypercall_minimal(void)
 		__asm__ volatile("vmmcall" : : "a"(0ull) : "memory");
 }
 
+/* The guest's time source for benchmarks: the TSC between fences. */
+#define GUEST_CYCLES_UNIT "tsc_cycles"
+#define GUEST_CYCLES_PAIR "tsc.pair" /* bench_vmexit: the timing's own cost */
+static inline uint64_t guest_cycles(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Aliases this far apart need nested tables of their own: one PML4 entry (new PDPT, PD, PT). */
+#define GUEST_TABLE_SPREAD_SHIFT 39
+
+/* A function body that returns (RET), for execute-permission tests. */
+#define GUEST_RET_INSN_SIZE 1u
+static const uint8_t guest_ret_insn[GUEST_RET_INSN_SIZE] __attribute__((unused)) = { 0xc3 };
+
+/* Code was written at p: x86 keeps instruction fetches coherent with stores, nothing to do. */
+static inline void guest_sync_icache(const void *p, uint64_t len)
+{
+	(void)p;
+	(void)len;
+}
+
+/* Stop forever with interrupts off (a hung payload, for the watchdog). */
+__attribute__((noreturn)) static inline void guest_hang(void)
+{
+	__asm__ volatile("cli\n1:\tjmp 1b" : : : "memory");
+	__builtin_unreachable();
+}
+
 /*
  * A hypercall from assembly, for tests that need to know exactly what the
  * guest's state was around the instruction (hypercall.S): DF set first when

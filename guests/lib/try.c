@@ -3,12 +3,14 @@
  * guest_try and guest_try_mem: run a function, and if it raises an exception
  * (resp. a nested page fault), unwind back with newlib's longjmp.
  *
- * Exceptions: the dispatcher records the exception and rewrites the frame's
- * rip to guest_try_landing, so iretq restores rflags (IF) and the stack as
- * they were at the exception before the unwind. Memory faults: the
- * hypervisor resumes at guest_mem_landing with rsp as at the faulting
- * instruction. Both landings realign the stack and call the *_unwind
- * functions below, which longjmp to the innermost scope of their kind.
+ * Exceptions: the arch's dispatcher hands what it caught to
+ * guest_try_catch() and, if a scope takes it, returns from the exception to
+ * guest_try_landing, so the CPU's exception return restores the interrupt
+ * mask and the stack as they were at the exception before the unwind.
+ * Memory faults: the hypervisor resumes at guest_mem_landing with the stack
+ * pointer as at the faulting instruction. Both landings (the arch's
+ * try_landing.S) realign the stack and call the *_unwind functions below,
+ * which longjmp to the innermost scope of their kind.
  */
 #include <setjmp.h>
 #include <stddef.h>
@@ -18,7 +20,7 @@
 #include <guest/report.h>
 #include <guest/trap.h>
 
-#include "x86_internal.h"
+#include "lib_internal.h"
 
 enum try_kind { TRY_EXCEPTION, TRY_MEM_FAULT };
 
@@ -78,23 +80,19 @@ bool guest_try_mem(void (*fn)(void *arg), void *arg, struct anvil_fault *fault)
 	return caught;
 }
 
-bool guest_try_claim(struct guest_frame *f)
+bool guest_try_catch(const struct guest_trap *trap)
 {
-	struct try_scope *s;
+	struct try_scope *s = try_innermost(TRY_EXCEPTION);
 
-	if (f->vector >= X86_VEC_EXCEPTIONS)
-		return false;
-	s = try_innermost(TRY_EXCEPTION);
 	if (!s)
 		return false;
-	s->trap = (struct guest_trap){ .vector = f->vector, .error_code = f->error_code, .rip = f->rip };
-	f->rip = (uint64_t)(uintptr_t)guest_try_landing;
+	s->trap = *trap;
 	return true;
 }
 
 void guest_try_unwind(void)
 {
-	/* guest_try_claim found this scope a moment ago. */
+	/* guest_try_catch found this scope a moment ago. */
 	longjmp(try_innermost(TRY_EXCEPTION)->env, 1);
 }
 
