@@ -76,6 +76,14 @@ unit:
 .PHONY: unit-build
 unit-build: $(UNIT_TESTS)
 
+# The vGIC property test for longer soaks: `make prop N=10000000 [SEED=s]`
+# (`make unit` runs it with 100000 sequences and a fresh seed, printed so a
+# failure replays with SEED=; VGIC_PROP_ONLY=<i> reruns one sequence).
+PROP_N ?= 1000000
+.PHONY: prop
+prop: $(UNIT_DIR)/test_vgic_prop
+	VGIC_PROP_N=$(or $(N),$(PROP_N)) $(if $(SEED),VGIC_PROP_SEED=$(SEED)) $<
+
 .PRECIOUS: $(UNIT_DIR)/test_%.o $(UNIT_DIR)/lib/%.o $(UNIT_DIR)/arch/%.o
 
 -include $(UNIT_LIB_OBJS:.o=.d) $(UNIT_TESTS:=.d)
