@@ -357,6 +357,11 @@ unsigned payload_run_all(struct tap_writer *tap, const struct anvil_options *opt
 		}
 		if (quirk_blocks(tap, m))
 			continue;
+		if (!arch_timer_hz()) {
+			/* Nothing could stop a payload that hangs (timer/tick_rate failed and says why). */
+			tap_skip(tap, tap_case(m, name, sizeof(name), "run"), "no watchdog: the periodic timer is not running");
+			continue;
+		}
 		klog(LOG_INFO, "payload %s: %u KiB, %s backend", m->name, m->mem_kib, be->name);
 		run_payload(&img, b, be, features, tap, opt);
 	}

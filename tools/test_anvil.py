@@ -12,6 +12,7 @@ import fcntl
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import textwrap
@@ -445,14 +446,54 @@ class VersionTests(unittest.TestCase):
             self.assertEqual(cli._cmdline_for(args, missing, bench=False), "on_finish=exit tests=cpu/*")
 
 
+class NeutralCoreTests(unittest.TestCase):
+    """kernel/, lib/ and drivers/ build for every arch unchanged: no conditional
+    compilation (include guards aside) and no instruction of any arch (inline
+    assembly other than the empty compiler barrier)."""
+
+    def sources(self):
+        repo = os.path.dirname(TOOLS)
+        for top in ("kernel", "lib", "drivers"):
+            for d, _, files in os.walk(os.path.join(repo, top)):
+                for f in files:
+                    if f.endswith((".c", ".h")):
+                        yield os.path.join(d, f)
+
+    def test_no_arch_conditionals_or_instructions(self):
+        cond = re.compile(r"^\s*#\s*(if|ifdef|elif)\b")
+        asm = re.compile(r"\b(__asm__|asm)\b")
+        barrier = re.compile(r'__asm__ volatile\(""\s*:::\s*"memory"\)')
+        found = []
+        for path in self.sources():
+            with open(path, encoding="utf-8") as fh:
+                for n, line in enumerate(fh, 1):
+                    if cond.match(line) or (asm.search(line) and not barrier.search(line)):
+                        found.append(f"{os.path.relpath(path, os.path.dirname(TOOLS))}:{n}: {line.strip()}")
+        self.assertEqual(found, [])
+
+
 class PlatformFileTests(unittest.TestCase):
     def test_shipped_platforms_load(self):
         ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
         self.assertEqual(list(ps), ["qemu-x86-uefi", "qemu-x86-grub", "qemu-x86-uefi-grub",
                                     "bochs-x86-vmx", "bochs-x86-nospp", "bochs-x86-svm",
-                                    "qemu-arm64-gicv3"])
+                                    "qemu-arm64-uefi", "qemu-arm64-gicv3", "qemu-arm64-gicv2"])
         self.assertEqual(platforms.default_platform(ps), "qemu-x86-uefi")
         self.assertEqual((ps["qemu-x86-uefi"].boot, ps["bochs-x86-svm"].cpu), ("esp", "ryzen"))
+
+    def test_arm64_command_lines(self):
+        ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
+        uefi = emulators.qemu_argv(ps["qemu-arm64-uefi"], "/b/esp")
+        for words in (["-bios", "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"], ["-boot", "menu=on,splash-time=0"],
+                      ["-drive", "file=fat:rw:/b/esp,format=raw"]):
+            self.assertTrue(any(uefi[i:i + len(words)] == words for i in range(len(uefi))), words)
+        direct = emulators.qemu_argv(ps["qemu-arm64-gicv2"], "/b/anvil.bin", "on_finish=exit")
+        self.assertIn("virt,virtualization=on,gic-version=2", direct)
+        self.assertEqual(direct[direct.index("-kernel") + 1:direct.index("-kernel") + 4],
+                         ["/b/anvil.bin", "-append", "on_finish=exit"])
+        for argv in (uefi, direct):  # virt has no ISA bus and no VGA
+            self.assertNotIn("-device", argv)
+            self.assertIn("-semihosting", argv)
 
     def test_qemu_command_lines(self):
         ps = platforms.load_platforms(os.path.join(TOOLS, "platforms"))

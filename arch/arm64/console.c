@@ -28,7 +28,8 @@ static struct serial_port uart_port = {
 struct serial_port *arch_serial_console(const struct boot_info *bi)
 {
 	(void)bi;
-	uint64_t base = arm64_platform.uart_base ? arm64_platform.uart_base : QEMU_VIRT_UART;
-	uart_port.present = pl011_init(&uart, (uintptr_t)base) == 0;
+	if (!arm64_platform.uart_base)
+		arm64_platform.uart_base = QEMU_VIRT_UART; /* a guess: the MMU maps it as the UART from now on */
+	uart_port.present = pl011_init(&uart, (uintptr_t)arm64_platform.uart_base) == 0;
 	return &uart_port;
 }

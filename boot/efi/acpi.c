@@ -50,7 +50,9 @@ void efiboot_acpi(EFI_SYSTEM_TABLE *st, struct boot_info *bi)
 	if (!rsdp)
 		rsdp = acpi_find(st, &acpi10_guid);
 	if (!rsdp) {
-		boot_info_error(bi, "uefi: no ACPI RSDP in the configuration table");
+		/* A machine the firmware describes with a device tree needs no ACPI (efiboot_dtb ran first). */
+		if (!bi->dtb_phys)
+			boot_info_error(bi, "uefi: neither an ACPI RSDP nor a device tree in the configuration table");
 		return;
 	}
 	if (memcmp(rsdp, RSDP_SIGNATURE, RSDP_SIGNATURE_LEN) != 0) {

@@ -95,8 +95,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (EFI_ERROR(s))
 		return main_fail(s);
 	efiboot_cmdline(image, bi);
-	efiboot_acpi(st, bi);
 	efiboot_dtb(st, bi);
+	efiboot_acpi(st, bi);
 	efiboot_gop(bi);
 
 	s = efiboot_map_alloc(&map);

@@ -92,6 +92,8 @@ void svm_flush_guest_tlb(struct svm_vm *s)
 int svm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t access)
 {
 	struct svm_vm *s = svm_vm_of(vm);
+	if (access & VM_MAP_DEVICE)
+		return -1; /* no memory types here yet: nothing maps device memory on x86 */
 	if (npt_map(&s->npt, gpa, hpa, size, access) || (s->alt.root && npt_map(&s->alt, gpa, hpa, size, access)))
 		return -1;
 	svm_flush_guest_tlb(s); /* a remapped page may be cached under its old translation */

@@ -130,6 +130,8 @@ void vmx_vm_destroy(struct vm *vm)
 int vmx_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t access)
 {
 	struct vmx_vm *s = vmx_vm_of(vm);
+	if (access & VM_MAP_DEVICE)
+		return -1; /* no memory types here yet: nothing maps device memory on x86 */
 	s->ept_stale = true; /* a remapped page may be cached under its old translation */
 	return npt_map(&s->ept, gpa, hpa, size, access);
 }
