@@ -97,9 +97,11 @@ static void check_undefined_sysreg(void)
 	uint64_t traps = exit_count(ANVIL_EXIT_SYSREG) - traps0;
 
 	if (check(&c, caught, "reading CNTP_CTL_EL0 raised nothing"))
-		check(&c, ARM64_ESR_EC(t.esr) == ARM64_EC_UNKNOWN && t.elr == (uint64_t)(uintptr_t)arm64_read_cntp_ctl,
-		      "ESR %#llx (EC %#x) at %#llx, want EC 0 at the MRS %p", (unsigned long long)t.esr,
-		      ARM64_ESR_EC(t.esr), (unsigned long long)t.elr, (void *)arm64_read_cntp_ctl);
+		check(&c, ARM64_ESR_EC(t.esr) == ARM64_EC_UNKNOWN && t.elr == (uint64_t)(uintptr_t)arm64_read_cntp_ctl &&
+			      t.source == GUEST_FROM_EL1H,
+		      "ESR %#llx (EC %#x) at %#llx through vector quarter %llu, want EC 0 at the MRS %p through "
+		      "EL1h's", (unsigned long long)t.esr, ARM64_ESR_EC(t.esr), (unsigned long long)t.elr,
+		      (unsigned long long)t.source, (void *)arm64_read_cntp_ctl);
 	check(&c, traps == 1, "system-register exits +%llu, want 1", (unsigned long long)traps);
 	checks_report(&c, "undefined_sysreg");
 }

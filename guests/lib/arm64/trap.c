@@ -23,8 +23,8 @@ guest_handler_fn guest_set_handler(unsigned ec, guest_handler_fn fn)
 /* Nobody expected this exception: a failed case, and the payload ends. */
 static void trap_unexpected(struct guest_frame *f)
 {
-	reportf(false, "unexpected_exception", "vector %llu ESR %#llx (EC %#x) FAR %#llx at ELR %#llx sp %#llx",
-		(unsigned long long)f->vector, (unsigned long long)f->esr, ARM64_ESR_EC(f->esr),
+	reportf(false, "unexpected_exception", "vector %llu from %llu ESR %#llx (EC %#x) FAR %#llx at ELR %#llx sp %#llx",
+		(unsigned long long)f->vector, (unsigned long long)f->source, (unsigned long long)f->esr, ARM64_ESR_EC(f->esr),
 		(unsigned long long)f->far, (unsigned long long)f->elr, (unsigned long long)f->sp);
 	finish();
 }
@@ -32,7 +32,7 @@ static void trap_unexpected(struct guest_frame *f)
 void guest_trap_dispatch(struct guest_frame *f)
 {
 	if (f->vector == GUEST_VEC_SYNC) {
-		struct guest_trap t = { .esr = f->esr, .far = f->far, .elr = f->elr };
+		struct guest_trap t = { .esr = f->esr, .far = f->far, .source = f->source, .elr = f->elr };
 
 		if (guest_try_catch(&t)) {
 			f->elr = (uint64_t)(uintptr_t)guest_try_landing;

@@ -12,10 +12,12 @@
 #define F_ESR (34 * 8)
 #define F_VECTOR (36 * 8)
 
-	.macro entry vector
+	/* x1 = the vector kind (0 sync .. 3 SError), x0 = the table quarter it came through. */
+	.macro entry source, vector
 	.balign 0x80
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp, #16 * 0]
+	mov	x0, #\source
 	mov	x1, #\vector
 	b	guest_vector_common
 	.endm
@@ -25,11 +27,11 @@
 	.globl guest_vectors
 guest_vectors:
 	/* Current EL with SP_EL0, then with SP_EL1 (payloads run here), lower EL 64, lower EL 32. */
-	.rept 4
-	entry 0
-	entry 1
-	entry 2
-	entry 3
+	.irp source, 0, 1, 2, 3
+	entry \source, 0
+	entry \source, 1
+	entry \source, 2
+	entry \source, 3
 	.endr
 
 guest_vector_common:
@@ -55,7 +57,7 @@ guest_vector_common:
 	mrs	x2, esr_el1
 	mrs	x3, far_el1
 	stp	x2, x3, [sp, #F_ESR]
-	str	x1, [sp, #F_VECTOR]
+	stp	x1, x0, [sp, #F_VECTOR]
 	mov	x0, sp
 	mov	x29, sp
 	bl	guest_trap_dispatch

@@ -18,6 +18,13 @@
 
 /* Which vector (Arm ARM D1.10.2): sync, IRQ, FIQ, SError. */
 enum guest_vector { GUEST_VEC_SYNC = 0, GUEST_VEC_IRQ = 1, GUEST_VEC_FIQ = 2, GUEST_VEC_SERROR = 3 };
+/* Where the exception came from (the table's quarters, VBAR_EL1 + 0x200 * source). */
+enum guest_vector_source {
+	GUEST_FROM_EL1T = 0,   /* current EL with SP_EL0 */
+	GUEST_FROM_EL1H = 1,   /* current EL with SP_EL1: where payloads run */
+	GUEST_FROM_EL0_64 = 2,
+	GUEST_FROM_EL0_32 = 3,
+};
 
 struct guest_frame {
 	uint64_t x[31];
@@ -26,7 +33,7 @@ struct guest_frame {
 	uint64_t spsr;
 	uint64_t esr, far;
 	uint64_t vector;      /* enum guest_vector */
-	uint64_t pad;
+	uint64_t source;      /* enum guest_vector_source: which quarter of the table */
 };
 _Static_assert(sizeof(struct guest_frame) == 38 * 8, "vectors.S frame layout");
 
@@ -39,6 +46,7 @@ guest_handler_fn guest_set_handler(unsigned ec, guest_handler_fn fn);
 struct guest_trap {
 	uint64_t esr;
 	uint64_t far;
+	uint64_t source;  /* enum guest_vector_source */
 	uint64_t elr;  /* the faulting instruction (for SVC, BRK: the instruction itself or after it, as the CPU says) */
 };
 
