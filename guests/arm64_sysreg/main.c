@@ -115,9 +115,23 @@ static void check_wfi(void)
 	reportf(n == 1, "wfi_trapped", "one WFI, %llu halt exits", (unsigned long long)n);
 }
 
+/* arm64_basic, the payload before this one, left these set: each payload starts from the reset values. */
+static void check_reset_after_previous(void)
+{
+	struct checks c = { 0 };
+	uint64_t t0 = guest_read_sysreg(tpidr_el0), t1 = guest_read_sysreg(tpidr_el1);
+	uint64_t cid = guest_read_sysreg(contextidr_el1), fpcr = guest_read_sysreg(S3_3_C4_C4_0); /* FPCR */
+
+	check(&c, t0 == 0 && t1 == 0 && cid == 0 && fpcr == 0,
+	      "TPIDR_EL0 %#llx TPIDR_EL1 %#llx CONTEXTIDR_EL1 %#llx FPCR %#llx, want all 0", (unsigned long long)t0,
+	      (unsigned long long)t1, (unsigned long long)cid, (unsigned long long)fpcr);
+	checks_report(&c, "el1_state_reset");
+}
+
 int guest_main(const struct anvil_guest_info *info)
 {
 	(void)info;
+	check_reset_after_previous();
 	check_id_registers();
 	check_sve_hidden();
 	check_aarch32_id_zero();

@@ -12,6 +12,8 @@
 #define GUEST_RET_INSN_SIZE 4u
 static const uint8_t guest_ret_insn[GUEST_RET_INSN_SIZE] __attribute__((unused)) = { 0xc0, 0x03, 0x5f, 0xd6 };
 
+#define ARM64_FPCR_FZ (1ull << 24) /* flush-to-zero: a harmless FPCR bit to leave set */
+
 /* Exception classes a payload checks (ESR_EL1.EC, Arm ARM D24.2). */
 #define ARM64_EC_UNKNOWN 0x00u
 #define ARM64_EC_SVC64 0x15u
