@@ -53,6 +53,15 @@ int fb_console_init(const struct boot_framebuffer *fb, char *err, size_t err_len
 	return 0;
 }
 
+struct fbcon *fb_console_detach(void)
+{
+	if (!live)
+		return NULL;
+	console_unregister(&sink);
+	live = false;
+	return &con;
+}
+
 struct fbcon *fb_console(void)
 {
 	return live ? &con : NULL;

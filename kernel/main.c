@@ -21,7 +21,9 @@
 #include <anvil/payload.h>
 #include <anvil/platform.h>
 #include <anvil/quirks.h>
+#include <anvil/summary_screen.h>
 #include <anvil/tap.h>
+#include <anvil/tap_record.h>
 #include <arch/console.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
@@ -98,10 +100,15 @@ static void crash_on_request(enum anvil_crash how)
 	}
 }
 
+/* Every test point of the run, for the summary screen (too big for the stack). */
+static struct tap_record run_record;
+
 static void run_tests(void)
 {
 	struct tap_writer tap;
 	tap_init(&tap, console_tap_out, NULL);
+	tap_record_init(&run_record);
+	tap_set_record(&tap, &run_record);
 	uint64_t t_tap = arch_cycles();
 	tap_header(&tap);
 	if (platform.boot->handoff_cycles && arch_cycles_hz())
@@ -112,6 +119,7 @@ static void run_tests(void)
 	ktest_run_all(&tap, &platform.options);
 	payload_run_all(&tap, &platform.options);
 	tap_finish(&tap);
+	summary_screen_show(&run_record);
 	console_flush();
 	arch_finish(tap.failed == 0, platform.options.on_finish);
 }

@@ -82,22 +82,47 @@ static void fbcon_fill(struct fbcon *c, uint32_t x0, uint32_t y0, uint32_t w,
 	}
 }
 
+void fbcon_fill_rect(struct fbcon *c, uint32_t x, uint32_t y, uint32_t w,
+		     uint32_t h, uint32_t px)
+{
+	if (x >= c->width || y >= c->height)
+		return;
+	if (w > c->width - x)
+		w = c->width - x;
+	if (h > c->height - y)
+		h = c->height - y;
+	fbcon_fill(c, x, y, w, h, px);
+}
+
+void fbcon_draw_glyph_at(struct fbcon *c, uint32_t x0, uint32_t y0, uint32_t cp,
+			 uint32_t scale, uint32_t fg, uint32_t bg)
+{
+	const struct psf_font *f = c->font;
+	const uint8_t *g = psf_glyph(f, cp);
+
+	if (scale == 0)
+		scale = 1;
+	for (uint32_t y = 0; y < f->height; y++, g += f->bytes_per_row) {
+		for (uint32_t x = 0; x < f->width; x++) {
+			bool on = g[x / 8] & (0x80u >> (x % 8));
+
+			if (scale == 1) {
+				if (x0 + x < c->width && y0 + y < c->height)
+					fbcon_put_px(fbcon_px_addr(c, x0 + x, y0 + y),
+						     c->bytespp, on ? fg : bg);
+				continue;
+			}
+			fbcon_fill_rect(c, x0 + x * scale, y0 + y * scale, scale,
+					scale, on ? fg : bg);
+		}
+	}
+}
+
 static void fbcon_draw_glyph(struct fbcon *c, uint32_t col, uint32_t row,
 			     uint32_t codepoint)
 {
-	const struct psf_font *f = c->font;
-	const uint8_t *g = psf_glyph(f, codepoint);
-	uint32_t x0 = col * f->width, y0 = row * f->height;
-
-	for (uint32_t y = 0; y < f->height; y++, g += f->bytes_per_row) {
-		uint8_t *p = fbcon_px_addr(c, x0, y0 + y);
-
-		for (uint32_t x = 0; x < f->width; x++, p += c->bytespp) {
-			bool on = g[x / 8] & (0x80u >> (x % 8));
-
-			fbcon_put_px(p, c->bytespp, on ? c->fg : c->bg);
-		}
-	}
+	fbcon_draw_glyph_at(c, col * c->font->width, row * c->font->height,
+			    codepoint, 1, c->fg, c->bg);
 }
 
 /* Move every text row up by one and blank the last; margins stay as they are. */

@@ -131,6 +131,11 @@ void tap_init(struct tap_writer *t, tap_out_fn out, void *ctx)
 	t->ctx = ctx;
 }
 
+void tap_set_record(struct tap_writer *t, struct tap_record *r)
+{
+	t->record = r;
+}
+
 void tap_header(struct tap_writer *t)
 {
 	struct tap_line l;
@@ -190,6 +195,7 @@ void tap_ok(struct tap_writer *t, const char *name)
 	line_test_point(t, &l, true, name);
 	t->passed++;
 	line_emit(t, &l);
+	tap_record_add(t->record, t->n, TAP_PASS, name, NULL);
 }
 
 void tap_not_ok(struct tap_writer *t, const char *name, const char *reason)
@@ -210,6 +216,7 @@ void tap_not_ok(struct tap_writer *t, const char *name, const char *reason)
 		line_putc(&l, '\\');
 	line_puts(&l, f.len ? f.buf : "failed");
 	line_emit(t, &l);
+	tap_record_add(t->record, t->n, TAP_FAIL, name, f.len ? f.buf : "failed");
 }
 
 void tap_skip(struct tap_writer *t, const char *name, const char *reason)
@@ -220,6 +227,7 @@ void tap_skip(struct tap_writer *t, const char *name, const char *reason)
 	t->skipped++;
 	line_directive(&l, "SKIP", reason);
 	line_emit(t, &l);
+	tap_record_add(t->record, t->n, TAP_SKIP, name, reason);
 }
 
 void tap_todo(struct tap_writer *t, const char *name, const char *quirk_id)
@@ -231,6 +239,7 @@ void tap_todo(struct tap_writer *t, const char *name, const char *quirk_id)
 	t->todo++;
 	line_directive(&l, "TODO", quirk_id);
 	line_emit(t, &l);
+	tap_record_add(t->record, t->n, TAP_TODO, name, quirk_id);
 }
 
 /* Emit text[0..len) as "# line" lines; CR is dropped. */

@@ -12,6 +12,11 @@
 const struct psf_font *fb_console_font(void);
 /* Bring up the framebuffer console; -1 with err filled if it cannot be. */
 int fb_console_init(const struct boot_framebuffer *fb, char *err, size_t err_len);
+/*
+ * Stop sending console output to the framebuffer and hand its console over
+ * (the summary screen owns it from then on); NULL if there is none.
+ */
+struct fbcon *fb_console_detach(void);
 /* The live console (NULL if none). */
 struct fbcon *fb_console(void);
 

@@ -57,4 +57,16 @@ void fbcon_clear(struct fbcon *c);
 uint32_t fbcon_pack_rgb(const struct boot_framebuffer *fb, uint8_t r,
 			uint8_t g, uint8_t b);
 
+/*
+ * Drawing outside the text flow (the summary screen); the cursor does not
+ * move. Pixel coordinates; whatever falls outside the screen is clipped.
+ */
+void fbcon_fill_rect(struct fbcon *c, uint32_t x, uint32_t y, uint32_t w,
+		     uint32_t h, uint32_t px);
+
+/* The glyph for cp with its top-left pixel at (x, y), each font pixel drawn
+ * as a scale x scale square (scale 0 is taken as 1). */
+void fbcon_draw_glyph_at(struct fbcon *c, uint32_t x, uint32_t y, uint32_t cp,
+			 uint32_t scale, uint32_t fg, uint32_t bg);
+
 #endif

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <anvil/tap_record.h>
+
 #define TAP_NAME_MAX   160u /* characters of a test name kept (after escaping) */
 #define TAP_REASON_MAX 96u  /* characters of a reason/quirk id kept */
 #define TAP_DIAG_MAX   512u /* characters of one tap_diag() text kept */
@@ -28,9 +30,13 @@ struct tap_writer {
 	uint32_t failed;
 	uint32_t skipped; /* includes todo */
 	uint32_t todo;
+	struct tap_record *record; /* NULL: nothing kept beyond the counts */
 };
 
 void tap_init(struct tap_writer *t, tap_out_fn out, void *ctx);
+
+/* Also keep every test point in r (tap_record.h); the output is unchanged. */
+void tap_set_record(struct tap_writer *t, struct tap_record *r);
 
 /* "TAP version 13\n" */
 void tap_header(struct tap_writer *t);
