@@ -109,6 +109,7 @@ static void run_tests(void)
 	tap_init(&tap, console_tap_out, NULL);
 	tap_record_init(&run_record);
 	tap_set_record(&tap, &run_record);
+	tap_set_lava(&tap, platform.options.lava);
 	uint64_t t_tap = arch_cycles();
 	tap_header(&tap);
 	if (platform.boot->handoff_cycles && arch_cycles_hz())

@@ -343,6 +343,12 @@ static void cmdline_opt_audit(struct cmdline_parser *p,
 	cmdline_opt_bool(p, w, "audit", &p->o->audit);
 }
 
+static void cmdline_opt_lava(struct cmdline_parser *p,
+			     const struct cmdline_word *w)
+{
+	cmdline_opt_bool(p, w, "lava", &p->o->lava);
+}
+
 static const char *const cmdline_crash_names[] = {
 	[CRASH_NONE] = "none",
 	[CRASH_PANIC] = "panic",
@@ -439,6 +445,7 @@ static const struct cmdline_option cmdline_options[] = {
 	{ "crash", "crash=none|panic|fault|hang", false, cmdline_opt_crash },
 	{ "emulator_version", "emulator_version=<version>", false,
 	  cmdline_opt_emulator_version },
+	{ "lava", "lava[=0|1]", true, cmdline_opt_lava },
 };
 
 static const struct cmdline_option *cmdline_find(const struct cmdline_word *w)
@@ -502,6 +509,7 @@ void cmdline_defaults(struct anvil_options *o)
 	o->bench = false;
 	o->audit = true;
 	o->emulator_version[0] = '\0';
+	o->lava = false;
 }
 
 int cmdline_parse(const char *line, struct anvil_options *o,

@@ -5,6 +5,8 @@
  */
 #include <anvil/tap.h>
 
+#include <anvil/lava.h>
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -136,6 +138,63 @@ void tap_set_record(struct tap_writer *t, struct tap_record *r)
 	t->record = r;
 }
 
+void tap_set_lava(struct tap_writer *t, bool on)
+{
+	t->lava = on;
+}
+
+/* LAVA signal lines (tap_set_lava); nothing unless it is on. */
+struct tap_lava {
+	char id[LAVA_ID_MAX + 1];
+	char set[LAVA_ID_MAX + 1];
+};
+
+static void lava_signal(const struct tap_writer *t, const char *what,
+			const char *arg1, const char *arg2)
+{
+	struct tap_line l;
+
+	line_init(&l);
+	line_puts(&l, "<LAVA_SIGNAL_");
+	line_puts(&l, what);
+	line_putc(&l, ' ');
+	line_puts(&l, arg1);
+	line_puts(&l, arg2);
+	line_putc(&l, '>');
+	line_emit(t, &l);
+}
+
+static void lava_start(const struct tap_writer *t, struct tap_lava *lv,
+		       const char *name, const char *quirk)
+{
+	if (!t->lava)
+		return;
+	lava_case_id(lv->id, sizeof(lv->id), name);
+	lv->set[0] = '\0';
+	if (quirk) {
+		char q[LAVA_ID_MAX + 1];
+
+		lava_case_id(q, sizeof(q), quirk);
+		snprintf(lv->set, sizeof(lv->set), "quirk_%s", q);
+		lava_signal(t, "TESTSET", "START ", lv->set);
+	}
+	lava_signal(t, "STARTTC", lv->id, "");
+}
+
+static void lava_end(const struct tap_writer *t, const struct tap_lava *lv,
+		     const char *result)
+{
+	char tail[sizeof(lv->id) + 32];
+
+	if (!t->lava)
+		return;
+	snprintf(tail, sizeof(tail), "%s RESULT=%s", lv->id, result);
+	lava_signal(t, "TESTCASE", "TEST_CASE_ID=", tail);
+	lava_signal(t, "ENDTC", lv->id, "");
+	if (lv->set[0])
+		lava_signal(t, "TESTSET", "STOP", "");
+}
+
 void tap_header(struct tap_writer *t)
 {
 	struct tap_line l;
@@ -191,10 +250,13 @@ static bool tap_starts_with_word(const char *s, const char *word)
 void tap_ok(struct tap_writer *t, const char *name)
 {
 	struct tap_line l;
+	struct tap_lava lv;
 
 	line_test_point(t, &l, true, name);
 	t->passed++;
+	lava_start(t, &lv, name, NULL);
 	line_emit(t, &l);
+	lava_end(t, &lv, "pass");
 	tap_record_add(t->record, t->n, TAP_PASS, name, NULL);
 }
 
@@ -202,6 +264,7 @@ void tap_not_ok(struct tap_writer *t, const char *name, const char *reason)
 {
 	struct tap_line l;
 	struct tap_field f;
+	struct tap_lava lv;
 
 	line_test_point(t, &l, false, name);
 	t->failed++;
@@ -215,30 +278,38 @@ void tap_not_ok(struct tap_writer *t, const char *name, const char *reason)
 	    tap_starts_with_word(f.buf, "SKIP"))
 		line_putc(&l, '\\');
 	line_puts(&l, f.len ? f.buf : "failed");
+	lava_start(t, &lv, name, NULL);
 	line_emit(t, &l);
+	lava_end(t, &lv, "fail");
 	tap_record_add(t->record, t->n, TAP_FAIL, name, f.len ? f.buf : "failed");
 }
 
 void tap_skip(struct tap_writer *t, const char *name, const char *reason)
 {
 	struct tap_line l;
+	struct tap_lava lv;
 
 	line_test_point(t, &l, true, name);
 	t->skipped++;
 	line_directive(&l, "SKIP", reason);
+	lava_start(t, &lv, name, NULL);
 	line_emit(t, &l);
+	lava_end(t, &lv, "skip");
 	tap_record_add(t->record, t->n, TAP_SKIP, name, reason);
 }
 
 void tap_todo(struct tap_writer *t, const char *name, const char *quirk_id)
 {
 	struct tap_line l;
+	struct tap_lava lv;
 
 	line_test_point(t, &l, false, name);
 	t->skipped++;
 	t->todo++;
 	line_directive(&l, "TODO", quirk_id);
+	lava_start(t, &lv, name, quirk_id ? quirk_id : "");
 	line_emit(t, &l);
+	lava_end(t, &lv, "skip");
 	tap_record_add(t->record, t->n, TAP_TODO, name, quirk_id);
 }
 

@@ -148,6 +148,24 @@ static void test_audit_values(void **state)
 	assert_true(opt.audit); /* a bad value changes nothing */
 }
 
+static void test_lava_values(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(""), 0);
+	assert_false(opt.lava); /* off unless asked for */
+	assert_int_equal(parse("lava=1"), 0);
+	assert_true(opt.lava);
+	assert_int_equal(parse("lava=0"), 0);
+	assert_false(opt.lava);
+	assert_int_equal(parse("lava"), 0);
+	assert_true(opt.lava);
+	assert_int_equal(parse("lava=yes"), 1);
+	assert_true(opt.lava); /* a bad value changes nothing */
+	assert_int_equal(parse("on_finish=halt lava=1 tests=cpu/*"), 0);
+	assert_true(opt.lava);
+	assert_int_equal(opt.on_finish, ON_FINISH_HALT);
+}
+
 static void test_crash_values(void **state)
 {
 	(void)state;
@@ -620,6 +638,7 @@ int main(void)
 		cmocka_unit_test_setup(test_loglevel_values, setup),
 		cmocka_unit_test_setup(test_bench_values, setup),
 		cmocka_unit_test_setup(test_audit_values, setup),
+		cmocka_unit_test_setup(test_lava_values, setup),
 		cmocka_unit_test_setup(test_crash_values, setup),
 		cmocka_unit_test_setup(test_emulator_version_values, setup),
 		cmocka_unit_test_setup(test_timeout_bounds, setup),

@@ -70,13 +70,14 @@ struct anvil_options {
 	bool audit;                    /* audit=: check VM state tracking (VMCB clean bits) at every entry */
 	enum anvil_crash crash;        /* crash=: deliberate whole-run failures */
 	char emulator_version[CMDLINE_VERSION_MAX]; /* emulator_version=: "" when unknown */
+	bool lava;                     /* lava=: LAVA test-case signals around TAP lines */
 };
 
 typedef void (*cmdline_report_fn)(void *ctx, const char *msg);
 
 /*
  * No globs (= all tests), timeout 10 s, halt on finish, loglevel info, no
- * bench, audit on, emulator version unknown.
+ * bench, audit on, emulator version unknown, no LAVA signals.
  */
 void cmdline_defaults(struct anvil_options *o);
 

@@ -10,6 +10,7 @@
 #ifndef ANVIL_TAP_H
 #define ANVIL_TAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,12 +32,26 @@ struct tap_writer {
 	uint32_t skipped; /* includes todo */
 	uint32_t todo;
 	struct tap_record *record; /* NULL: nothing kept beyond the counts */
+	bool lava;                 /* LAVA test-case signals around test points */
 };
 
 void tap_init(struct tap_writer *t, tap_out_fn out, void *ctx);
 
 /* Also keep every test point in r (tap_record.h); the output is unchanged. */
 void tap_set_record(struct tap_writer *t, struct tap_record *r);
+
+/*
+ * With on, every test point is wrapped in LAVA test-case signals, each its
+ * own line (the TAP line itself is unchanged; id from lava_case_id()):
+ *   <LAVA_SIGNAL_STARTTC id>
+ *   ok N - name
+ *   <LAVA_SIGNAL_TESTCASE TEST_CASE_ID=id RESULT=pass|fail|skip>
+ *   <LAVA_SIGNAL_ENDTC id>
+ * A TODO (failure under an emulator quirk) is RESULT=skip inside
+ * <LAVA_SIGNAL_TESTSET START quirk_<quirk id>> ... <LAVA_SIGNAL_TESTSET STOP>,
+ * so LAVA files it in a test set named after the quirk.
+ */
+void tap_set_lava(struct tap_writer *t, bool on);
 
 /* "TAP version 13\n" */
 void tap_header(struct tap_writer *t);
