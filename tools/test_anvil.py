@@ -1002,5 +1002,166 @@ class ReportTests(unittest.TestCase):
         self.assertEqual(gone.verdict, SKIPPED)
 
 
+def _yaml_load(text):
+    """PyYAML when the machine has it (python3-yaml), else None."""
+    try:
+        import yaml
+    except ImportError:
+        return None
+    return yaml.safe_load(text)
+
+
+class LavaTests(unittest.TestCase):
+    """tools/anvil lava: jobs generated from the platform files (no LAVA needed;
+    the job is parsed with PyYAML and checked with LAVA's own schema when
+    those are installed)."""
+
+    def setUp(self):
+        from anvil_lib import lava
+        self.lava = lava
+        self.platforms = platforms.load_platforms(os.path.join(TOOLS, "platforms"))
+
+    def job(self, name):
+        return self.lava.emulator_job(self.platforms[name], "file:///x/image", "on_finish=halt")
+
+    def parsed(self, doc, header=""):
+        text = self.lava.to_yaml(doc, header)
+        back = _yaml_load(text)
+        if back is not None:
+            self.assertEqual(back, doc)   # the emitter round-trips exactly
+        return text
+
+    def actions(self, job):
+        return {next(iter(a)): a[next(iter(a))] for a in job["actions"]}
+
+    def test_every_qemu_platform_deploys_boots_and_monitors(self):
+        kinds = {"iso": ("iso", "-cdrom {iso}"), "esp": ("esp", "-drive file={esp}"),
+                 "kernel": ("kernel", "-kernel {kernel}")}
+        seen = set()
+        for name, p in self.platforms.items():
+            if p.emulator != "qemu":
+                with self.assertRaises(self.lava.LavaError):
+                    self.lava.emulator_job(p, "file:///x", "")
+                continue
+            job = self.job(name)
+            self.parsed(job)
+            acts = self.actions(job)
+            self.assertEqual([next(iter(a)) for a in job["actions"]], ["deploy", "boot", "test"])
+            self.assertEqual(acts["deploy"]["to"], "tmpfs")
+            image, arg = kinds[p.boot]
+            self.assertEqual(list(acts["deploy"]["images"]), [image])
+            self.assertTrue(acts["deploy"]["images"][image]["image_arg"].startswith(arg))
+            self.assertEqual((acts["boot"]["method"], acts["boot"]["media"]), ("qemu", "tmpfs"))
+            mon = acts["test"]["monitors"][0]
+            self.assertEqual(mon["start"], "TAP version 13")
+            self.assertRegex("3 passed, 1 failed, 2 skipped", mon["end"])
+            ctx = job["context"]
+            self.assertTrue(ctx["no_kvm"])
+            opts = " ".join(ctx["extra_options"])
+            self.assertNotIn("-enable-kvm", opts)
+            self.assertIn("-accel tcg", opts)
+            if p.arch == "x86_64":
+                self.assertIn("-cpu max", opts)
+            else:
+                self.assertEqual(ctx["cpu"], "max")
+            if p.firmware:
+                self.assertIn(f"-bios {p.firmware}", opts)
+            seen.add(p.boot)
+        self.assertEqual(seen, {"iso", "esp", "kernel"})
+
+    def test_pattern_turns_tap_lines_into_cases(self):
+        import re
+        mon = self.actions(self.job("qemu-x86-grub"))["test"]["monitors"][0]
+        pat, fix = re.compile(mon["pattern"]), mon["fixupdict"]
+        lines = {
+            "ok 1 - cpu/invalid_opcode\r\n": ("cpu/invalid_opcode", "pass"),
+            "not ok 2 - timer/tick_rate # the periodic timer did not start\r\n": ("timer/tick_rate", "fail"),
+            "ok 3 - spp/run # SKIP needs vmx,spp\r\n": ("spp/run", "skip"),
+            "not ok 4 - inject/soft_int # TODO bochs-svm-exitintinfo-stale\r\n": ("inject/soft_int", "skip"),
+            "ok 5 - x/y # remark\r\n": None,          # not an Anvil line: no case
+            "not ok 6 - x/y\r\n": None,               # a failure without a reason
+            "not ok 7 - inject/soft_int # TO": None,   # the line has not all arrived
+            "# boot: handoff_to_tap_us=1\r\n": None,
+            "3 passed, 1 failed, 2 skipped\r\n": None,
+        }
+        for line, want in lines.items():
+            m = pat.search(line)
+            got = (m.group("test_case_id"), fix[m.group("result")]) if m else None
+            self.assertEqual(got, want, line)
+
+    def test_ids_match_lava_and_the_kernel(self):
+        # LAVA: re.sub(r"\W+", "_", id.strip().lower()); lib/lava.c does the same (test_lava.c).
+        self.assertEqual(self.lava.lava_id("Inject/NMI-window"), "inject_nmi_window")
+        self.assertEqual(self.lava.lava_id("  a//b c "), "a_b_c")
+        self.assertEqual(self.lava.lava_id(""), "unnamed")
+        self.assertEqual(len(self.lava.lava_id("a" * 300)), 100)
+
+    def test_compare_case_by_case(self):
+        from anvil_lib.tap import TapParser
+        parser = TapParser()
+        for line in GOOD.splitlines():
+            parser.feed(line)
+        expected = self.lava.expected_from_tap(parser.tests)
+        self.assertEqual([e["result"] for e in expected], ["pass", "skip", "skip", "pass"])
+        docs = [{"suite": "0_anvil-p", "name": e["name"], "result": e["result"]} for e in expected]
+        docs.append({"suite": "lava", "name": "job", "result": "pass"})
+        recorded = self.lava.results_from_yaml_docs(docs, "anvil-p")
+        self.assertEqual(self.lava.compare(expected, recorded), [])
+        recorded[1]["result"] = "fail"
+        del recorded[3]
+        problems = self.lava.compare(expected, recorded)
+        self.assertEqual(len(problems), 2)
+        self.assertIn("TAP svm_nrips=skip, LAVA svm_nrips=fail", problems[0])
+        self.assertIn("LAVA recorded nothing", problems[1])
+
+    def test_board_templates_mark_the_device_parts(self):
+        for kind in self.lava.BOARDS:
+            text = self.lava.board_yaml(kind)
+            for var in self.lava.BOARD_VARIABLES:
+                self.assertIn("{{ " + var + " }}", text, kind)
+            filled = text.replace("{{ TAGS }}", "[]")
+            for var in self.lava.BOARD_VARIABLES:
+                filled = filled.replace("{{ " + var + " }}", "x")
+            job = _yaml_load(filled)
+            if job is None:
+                continue
+            acts = self.actions(job)
+            self.assertEqual(acts["deploy"]["to"], "tftp")
+            self.assertEqual(acts["boot"]["method"], {"x86-grub": "grub", "arm64-uefi": "grub-efi"}[kind])
+            self.assertIn("monitors", acts["test"])
+        with self.assertRaises(self.lava.LavaError):
+            self.lava.board_template("ppc-openfirmware")
+
+    def test_jobs_pass_lavas_own_schema(self):
+        try:
+            from lava_common.schemas import validate
+        except ImportError:
+            self.skipTest("lava-dispatcher (lava_common) is not installed here")
+        for name, p in self.platforms.items():
+            if p.emulator == "qemu":
+                validate(_yaml_load(self.lava.to_yaml(self.job(name))))
+        for kind in self.lava.BOARDS:
+            text = self.lava.board_yaml(kind).replace("{{ TAGS }}", "[]")
+            for var in self.lava.BOARD_VARIABLES:
+                text = text.replace("{{ " + var + " }}", "x")
+            validate(_yaml_load(text))
+
+    def test_device_dictionary_asks_for_tcg(self):
+        from anvil_lib import lava_cli
+        d = lava_cli.device_dictionary(self.platforms["qemu-x86-grub"])
+        self.assertTrue(d.startswith("{% extends 'qemu.jinja2' %}"))
+        self.assertIn("{% set no_kvm = True %}", d)
+        self.assertIn("'-cpu max'", d)
+        self.assertIn("'-accel tcg'", d)
+        templates = os.environ.get("ANVIL_LAVA_TEMPLATES", "")
+        if not os.path.isfile(os.path.join(templates, "qemu.jinja2")):
+            return
+        rendered = _yaml_load(lava_cli.render_device(templates, self.platforms["qemu-x86-grub"]))
+        qemu = rendered["actions"]["boot"]["methods"]["qemu"]["parameters"]
+        opts = " ".join(str(o) for o in qemu["options"]) + " " + " ".join(qemu.get("extra", []))
+        self.assertNotIn("-enable-kvm", opts)
+        self.assertIn("-cpu max", opts)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -4,6 +4,8 @@
   anvil test [--platforms a,b]  every platform this machine can run, one after another
   anvil bench [PLATFORM]      run with bench=1 and print the BENCH lines as a table
   anvil list                  the platforms, and whether this machine can run them
+  anvil lava [PLATFORM] | --board KIND   write a LAVA job definition (docs/lava.md)
+  anvil lava-check [PLATFORM] --templates DIR   run it with lava-run, compare with TAP
 
 Exit status: 0 when every run finished and nothing failed, 1 otherwise,
 2 for usage errors.
@@ -15,7 +17,7 @@ import signal
 import sys
 from typing import List
 
-from . import cmdline, images, report, versions
+from . import cmdline, images, lava_cli, report, versions
 from .platforms import PlatformError, default_platform, load_platforms, select
 from .progress import Progress
 from .result import PASSED, SKIPPED, RunResult
@@ -59,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("platform", nargs="?")
     _add_run_options(sp)
     sub.add_parser("list", help="list the platforms and whether they can run here")
+    lava_cli.add_parsers(sub)
     return ap
 
 
@@ -185,6 +188,10 @@ def main(argv=None) -> int:
         if args.command == "list":
             return cmd_list(platforms)
         ctx = _context(args)
+        if args.command == "lava":
+            return lava_cli.cmd_lava(args, platforms, ctx)
+        if args.command == "lava-check":
+            return lava_cli.cmd_lava_check(args, platforms, ctx)
         if args.command == "test":
             return cmd_test(args, platforms, ctx)
         return _one(args, platforms, ctx, bench=args.command == "bench")
