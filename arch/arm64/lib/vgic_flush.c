@@ -181,6 +181,16 @@ int vgic_flush(struct vgic_vm *vm, unsigned vcpu, struct vgic_flush_result *out)
 	if (v->bank.phase != VGIC_BANK_FOLDED || !bank_clean(&v->bank))
 		return VGIC_E_STATE;
 	view = vgic_vcpu_view(vm, vcpu);
+	/*
+	 * EOImode 1: the guest's EOIR drops the running priority without
+	 * changing any LR, so no maintenance interrupt sees it. A pending
+	 * interrupt masked only by the running priority must be in an LR by
+	 * then, ahead of active ones (which, outside, are seen through TDIR
+	 * and LRENPIE): classify as if nothing were running. Found by the
+	 * vgic_lr_overflow payload (eoimode1_*), which stalled without it.
+	 */
+	if (v->cpuif.eoimode)
+		view.rpr = VGIC_PRIO_IDLE;
 	vgic_ap_sort(&v->ap, &view);
 	walk_ap(&v->ap, &view, v->bank.nr, &w, out);
 	for (unsigned k = 0; k < w.used; k++)

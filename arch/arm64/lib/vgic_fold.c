@@ -98,7 +98,13 @@ int vgic_fold(struct vgic_vm *vm, unsigned vcpu, const struct vgic_fold_in *in,
 	v = &vm->vcpu[vcpu];
 	if (v->bank.phase != VGIC_BANK_LOADED)
 		return VGIC_E_STATE;
-	ok = apply_eoicount(vm, v, in->eoicount, out);
+	/*
+	 * EOIcount also counts EOImode 1 EOIRs of interrupts in no LR (IHI 0069
+	 * ICH_HCR_EL2.EOIcount: every EOI that clears an active-priority bit):
+	 * those only dropped the priority, their DIR (trapped: TDIR) deactivates.
+	 * Found by the vgic_lr_overflow payload (eoimode1_*).
+	 */
+	ok = in->vmcr.eoim ? true : apply_eoicount(vm, v, in->eoicount, out);
 	for (unsigned k = 0; k < v->bank.nr; k++)
 		ok &= fold_lr(vm, &v->bank, k, out);
 	vgic_cpuif_load(vm, vcpu, &in->vmcr, in->rpr);
