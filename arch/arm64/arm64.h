@@ -98,6 +98,10 @@ int arm64_gic_init(char *err, size_t n);
 uint32_t arm64_gic_ack(void);
 void arm64_gic_eoi(uint32_t intid);
 int arm64_gic_enable_ppi(uint32_t intid);
+/* The vGIC's maintenance PPI (arm64_platform.maint_irq): enabled, and recognised by the IRQ handler. */
+int arm64_gic_enable_maintenance(void);
+bool arm64_gic_is_maintenance(uint32_t intid);
+void arm64_gic_deactivate(uint32_t intid);
 const char *arm64_gic_describe(void);
 
 /* Device tree facts the arch needs (arm64_platform.c, from lib/dt.c). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The physical GIC, as far as the hypervisor needs it for its own
- * interrupts (the EL2 timer's PPI, later the maintenance interrupt):
+ * interrupts (the EL2 timer's PPI, the vGIC's maintenance interrupt):
  * GICv3 (distributor, this CPU's redistributor, the system-register CPU
  * interface; Arm IHI 0069H) or GICv2 (distributor and the GICC MMIO CPU
  * interface; Arm IHI 0048B), as the device tree says. Interrupts are Group 1
@@ -18,6 +18,7 @@
 /* GICv3 system registers by encoding (IHI 0069H §12). */
 #define ICC_IAR1_EL1 "S3_0_C12_C12_0"
 #define ICC_EOIR1_EL1 "S3_0_C12_C12_1"
+#define ICC_DIR_EL1 "S3_0_C12_C11_1"
 #define ICC_BPR1_EL1 "S3_0_C12_C12_3"
 #define ICC_CTLR_EL1 "S3_0_C12_C12_4"
 #define ICC_IGRPEN1_EL1 "S3_0_C12_C12_7"
@@ -50,6 +51,7 @@
 #define GICC_PMR 0x0004
 #define GICC_IAR 0x000c
 #define GICC_EOIR 0x0010
+#define GICC_DIR 0x1000
 #define GICC_CTLR_ENABLE_G0 (1u << 0)
 
 #define PRIO_LOWEST_UNMASKED 0xffu
@@ -62,6 +64,7 @@
 
 static unsigned version;
 static uintptr_t gicd, gicr, gicc;
+static uint32_t maint_irq; /* 0: not enabled */
 static char description[80];
 
 static uint32_t rd32(uintptr_t a) { return arch_mmio_read32(a); }
@@ -130,7 +133,7 @@ int arm64_gic_init(char *err, size_t n)
 
 int arm64_gic_enable_ppi(uint32_t intid)
 {
-	if (intid < PPI_FIRST || intid > PPI_LAST)
+	if (intid < PPI_FIRST || intid > PPI_LAST || !gicd)
 		return -1;
 	if (version == 3) {
 		arch_mmio_write8(gicr + GICR_IPRIORITYR + intid, PRIO_HOST);
@@ -160,6 +163,34 @@ void arm64_gic_eoi(uint32_t iar)
 		__asm__ volatile("msr " ICC_EOIR1_EL1 ", %0; isb" : : "r"((uint64_t)iar));
 	else
 		wr32(gicc + GICC_EOIR, iar);
+}
+
+/*
+ * The vGIC's maintenance interrupt (a PPI the device tree names): it only
+ * brings a guest out; the EL2 exit path has consumed its cause (and turned
+ * the request off) before the host takes it, so the handler just ends it.
+ */
+int arm64_gic_enable_maintenance(void)
+{
+	uint32_t intid = arm64_platform.maint_irq;
+	if (!intid || arm64_gic_enable_ppi(intid))
+		return -1;
+	maint_irq = intid;
+	return 0;
+}
+
+bool arm64_gic_is_maintenance(uint32_t intid)
+{
+	return maint_irq && intid == maint_irq;
+}
+
+/* A physical interrupt the guest handled through an LR's HW bit, deactivated for it (IHI 0069 ICC_DIR_EL1). */
+void arm64_gic_deactivate(uint32_t intid)
+{
+	if (version == 3)
+		__asm__ volatile("msr " ICC_DIR_EL1 ", %0; isb" : : "r"((uint64_t)intid));
+	else if (gicc)
+		wr32(gicc + GICC_DIR, intid);
 }
 
 const char *arm64_gic_describe(void)

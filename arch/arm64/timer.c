@@ -89,5 +89,7 @@ void arm64_irq(struct arch_frame *f)
 		return;
 	}
 	arm64_gic_eoi(iar);
+	if (arm64_gic_is_maintenance(intid))
+		return; /* the vGIC's exit already handled its cause */
 	klog(LOG_WARN, "unexpected interrupt %u at EL2", intid);
 }

@@ -8,6 +8,7 @@
  *   el2_exit.c      ESR_EL2 to exit record; skipping, MMIO completion, injection
  *   el2_sysreg.c    trapped system registers: sanitised ID registers
  *   el2_test.c      test operations (stage 2 and arm64)
+ *   el2_vgic*.c     the vGIC wired in (el2_vgic.h lists its files)
  *   world_switch.S  the entry and the lower-EL exit path
  */
 #ifndef ARM64_EL2_H
@@ -36,8 +37,11 @@ struct el2_vcpu {
 	bool hvc_fid_ok;          /* the last HVC was in Anvil's range */
 };
 
+struct el2_vgic;
+
 struct el2_vm {
 	struct s2pt s2;
+	struct el2_vgic *vgic;    /* NULL: no virtual GIC on this hardware */
 	uint16_t vmid;
 	bool tlb_flush;           /* stage 2 changed: invalidate this VMID before the next entry */
 	struct el2_vcpu vcpu;

@@ -11,6 +11,7 @@
 
 #include "arm64.h"
 #include "el2.h"
+#include "el2_vgic.h"
 
 #define MMFR0_PARANGE_MASK 0xfull
 #define MMFR1_VMIDBITS_SHIFT 4
@@ -45,5 +46,8 @@ int el2_enable(char *why, size_t n)
 	isb();
 	/* Nothing of an earlier owner's EL1&0 translations survives. */
 	__asm__ volatile("tlbi alle1is; dsb ish; isb" ::: "memory");
+	/* Without a virtual GIC guests still run, with none (el2_vgic_probe logs why). */
+	char vgic_why[96];
+	(void)el2_vgic_probe(vgic_why, sizeof(vgic_why));
 	return 0;
 }

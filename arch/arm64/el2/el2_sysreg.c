@@ -19,6 +19,7 @@
 
 #include "arm64.h"
 #include "el2.h"
+#include "el2_vgic.h"
 
 #define ID_SPACE_MASK ESR_SYSREG(3, 7, 15, 0, 0)
 #define ID_SPACE ESR_SYSREG(3, 0, 0, 0, 0)
@@ -73,6 +74,9 @@ int el2_sysreg_exit(struct vcpu *v, struct vm_exit *e)
 {
 	struct el2_vcpu *c = el2_vcpu_of(v);
 	uint64_t value;
+	int rc;
+	if (el2_vgic_sysreg(v, e, &rc))
+		return rc;
 	if (e->u.sysreg.read && el2_id_reg_value(e->u.sysreg.encoding, &value, NULL)) {
 		el2_set_reg(c, e->u.sysreg.reg, value);
 		return el2_skip_instruction(v, e);

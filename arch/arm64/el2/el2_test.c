@@ -9,11 +9,15 @@
 #include <anvil/guest_abi.h>
 
 #include "el2.h"
+#include "el2_vgic.h"
 
 int el2_arch_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg, char *why, size_t n)
 {
 	struct el2_vm *s = el2_vm_of(v->vm);
 	struct el2_vcpu *c = el2_vcpu_of(v);
+	int rc;
+	if (el2_vgic_test(v, a, result, bad_arg, why, n, &rc))
+		return rc;
 	switch (a[0]) {
 	case ANVIL_NP_TEST_PAGE_SIZE: {
 		unsigned size = 0;

@@ -21,6 +21,7 @@
 
 #include "arm64.h"
 #include "el2.h"
+#include "el2_vgic.h"
 
 #define GUEST_HCR (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_FB | HCR_DC | \
 		   HCR_TWI | HCR_TID3 | HCR_TSC | HCR_RW)
@@ -106,7 +107,7 @@ int el2_vcpu_setup(struct vcpu *v, const struct vcpu_entry *e)
 	c->entries = c->minimal_exits = 0;
 	el1_reset(e->sp);
 	sync_icache(v->vm->mem_hpa, v->vm->mem_size);
-	return 0;
+	return el2_vgic_reset(v->vm);
 }
 
 /* Guest-virtual is guest-physical: HCR_EL2.DC keeps the guest's stage 1 off. */
@@ -126,6 +127,11 @@ int el2_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	struct el2_vm *s = el2_vm_of(v->vm);
 	struct el2_vcpu *c = &s->vcpu;
 	for (;;) {
+		/* The vGIC first: on GICv2 its flush may change stage 2, which el2_vm_load then flushes. */
+		if (!el2_vgic_entry(v->vm)) {
+			vm_end(v->vm, VM_OUTCOME_HV_ERROR, "vGIC: the list registers could not be filled");
+			return -1;
+		}
 		el2_vm_load(s);
 		write_sysreg(hcr_el2, c->hcr);
 		write_sysreg(mdcr_el2, GUEST_MDCR);
@@ -135,6 +141,12 @@ int el2_vcpu_run(struct vcpu *v, struct vm_exit *e)
 		write_sysreg(hcr_el2, HOST_HCR);
 		write_sysreg(mdcr_el2, 0);
 		isb();
+		if (!el2_vgic_exit(v->vm)) {
+			vm_end(v->vm, VM_OUTCOME_HV_ERROR, "vGIC: the list registers read back did not fold");
+			e->kind = ANVIL_EXIT_INTR;
+			e->raw_name = "vGIC fold failure";
+			return 0;
+		}
 		if (!el2_decode_exit(v, kind, e))
 			return 0;
 		c->minimal_exits++;

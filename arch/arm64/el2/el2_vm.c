@@ -13,6 +13,7 @@
 
 #include "arm64.h"
 #include "el2.h"
+#include "el2_vgic.h"
 
 #define EL2_MAP_ACCESS_MASK (ANVIL_ACCESS_R | ANVIL_ACCESS_W | ANVIL_ACCESS_X)
 
@@ -57,6 +58,10 @@ int el2_vm_create(struct vm *vm)
 	s->tlb_flush = true; /* the VMID may be a reused one */
 	vm->be_vm = s;
 	vm->vcpu.be = &s->vcpu;
+	if (el2_vgic_create(vm)) {
+		el2_vm_destroy(vm);
+		return -1;
+	}
 	return 0;
 }
 
@@ -65,6 +70,7 @@ void el2_vm_destroy(struct vm *vm)
 	struct el2_vm *s = el2_vm_of(vm);
 	if (!s)
 		return;
+	el2_vgic_destroy(vm);
 	s2pt_destroy(&s->s2);
 	free(s);
 	vm->be_vm = NULL;
@@ -127,9 +133,15 @@ struct reach_ctx {
 	const struct vm_reach_visitor *vis;
 };
 
+/*
+ * GICv2's GICV frame is mapped into every VM (the guest's GIC CPU
+ * interface, el2_vgic.c): device registers of the guest's own, not host
+ * memory, so the walk leaves them out.
+ */
 static void reach_leaf(void *ctx, uint64_t ipa, uint64_t pa, uint64_t size, uint32_t prot, enum s2pt_mem mem)
 {
-	(void)mem;
+	if (mem == S2PT_MEM_DEVICE && el2_vgic_is_cpuif_page(pa, size))
+		return;
 	const struct vm_reach_visitor *vis = ((struct reach_ctx *)ctx)->vis;
 	if (vis->leaf)
 		vis->leaf(vis->ctx, ipa, pa, size, prot);
@@ -150,4 +162,6 @@ void el2_walk_reach(struct vm *vm, const struct vm_reach_visitor *vis)
 	s2pt_walk(&s->s2, &sv);
 	if (vis->private_page)
 		vis->private_page(vis->ctx, (uint64_t)(uintptr_t)s, sizeof(*s), "EL2 VM state (heap)");
+	if (vis->private_page && s->vgic)
+		vis->private_page(vis->ctx, (uint64_t)(uintptr_t)s->vgic, sizeof(*s->vgic), "vGIC state (heap)");
 }

@@ -252,6 +252,33 @@ enum anvil_arm64_test {
 	                                           CPU's own value, before sanitising */
 	ANVIL_ARM64_TEST_MINIMAL_COUNT = 0x501, /* rax = hypercalls the minimal exit path took so far */
 };
+
+/*
+ * arm64 vGIC test operations (docs/vgic.md). The guest's GIC is the
+ * version the host has (GICv3: GICD and one redistributor, the CPU
+ * interface through ICC_*_EL1; GICv2: GICD and a GICC frame), at the
+ * addresses below. Without a vGIC every operation returns
+ * ANVIL_TEST_UNSUPPORTED. The line operations take an INTID as the vCPU
+ * sees it (SPIs 32 up, PPIs 16-31; SGIs only pulsed) and drive the
+ * interrupt's input as its configuration says (GICD_ICFGR): a level
+ * interrupt is pending while its line is high, an edge one latches each
+ * rising edge. An INTID the VM does not have is a bad argument (a1).
+ */
+enum anvil_arm64_vgic_test {
+	ANVIL_ARM64_TEST_VGIC_INFO = 0x600,     /* rax = GIC version (7:0) | LRs (15:8) | SPIs (31:16) */
+	ANVIL_ARM64_TEST_IRQ_ASSERT = 0x601,    /* a1 = INTID: its line goes high */
+	ANVIL_ARM64_TEST_IRQ_DEASSERT = 0x602,  /* a1 = INTID: its line goes low */
+	ANVIL_ARM64_TEST_IRQ_PULSE = 0x603,     /* a1 = INTID: high, then low (one edge) */
+	ANVIL_ARM64_TEST_VGIC_ERRORS = 0x604,   /* rax = state transitions the model refused plus list
+	                                           registers that did not encode or decode: 0 */
+	ANVIL_ARM64_TEST_VGIC_DIR_TRAPS = 0x605,/* rax = deactivations (DIR) the hypervisor emulated so far */
+};
+#define ANVIL_ARM64_VGIC_VERSION(info) ((unsigned)(info) & 0xffu)
+#define ANVIL_ARM64_VGIC_LRS(info) ((unsigned)((info) >> 8) & 0xffu)
+#define ANVIL_ARM64_VGIC_SPIS(info) ((unsigned)((info) >> 16) & 0xffffu)
+#define ANVIL_ARM64_GICD_GPA 0x08000000ull /* GICD: 64 KiB (GICv3), 4 KiB (GICv2) */
+#define ANVIL_ARM64_GICC_GPA 0x08010000ull /* GICv2 GICC: 8 KiB, GICC_DIR at +0x1000 */
+#define ANVIL_ARM64_GICR_GPA 0x080a0000ull /* GICv3 redistributor: RD_base, SGI_base at +64 KiB */
 #define ANVIL_ARM64_HIDE_PFR0 0x00f0ff0f00000000ull /* ID_AA64PFR0_EL1: SVE 35:32, MPAM 43:40, AMU 47:44,
                                                        RME 55:52 */
 #define ANVIL_ARM64_HIDE_PFR1 0x000000000f000f00ull /* ID_AA64PFR1_EL1: MTE 11:8, SME 27:24 */
