@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The EL1 exception dispatcher: guest_try first, then per-class handlers, then the default. */
+/* The EL1 exception dispatcher: guest_try first, then per-class handlers, the IRQ handler, then the default. */
 #include <guest/arch.h>
 #include <guest/report.h>
 #include <guest/trap.h>
@@ -9,6 +9,7 @@
 #define EC_COUNT 64u
 
 static guest_handler_fn handlers[EC_COUNT];
+static guest_handler_fn irq_handler;
 
 void guest_trap_dispatch(struct guest_frame *f);
 
@@ -17,6 +18,14 @@ guest_handler_fn guest_set_handler(unsigned ec, guest_handler_fn fn)
 	guest_handler_fn old = handlers[ec % EC_COUNT];
 
 	handlers[ec % EC_COUNT] = fn;
+	return old;
+}
+
+guest_handler_fn guest_set_irq_handler(guest_handler_fn fn)
+{
+	guest_handler_fn old = irq_handler;
+
+	irq_handler = fn;
 	return old;
 }
 
@@ -43,6 +52,9 @@ void guest_trap_dispatch(struct guest_frame *f)
 			fn(f);
 			return;
 		}
+	} else if (f->vector == GUEST_VEC_IRQ && irq_handler) {
+		irq_handler(f);
+		return;
 	}
 	trap_unexpected(f);
 }

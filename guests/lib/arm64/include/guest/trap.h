@@ -8,6 +8,7 @@
  * Precedence: a synchronous exception raised inside guest_try() goes to that
  * try; otherwise the handler for its class runs (guest_set_handler); with
  * none, `unexpected_exception` is reported as failed and the payload ends.
+ * An IRQ goes to the IRQ handler (guest_set_irq_handler), or is unexpected.
  */
 #ifndef GUEST_TRAP_H
 #define GUEST_TRAP_H
@@ -41,6 +42,14 @@ typedef void (*guest_handler_fn)(struct guest_frame *frame);
 
 /* Install fn for exception class ec (0..63) of synchronous exceptions (NULL: the default). */
 guest_handler_fn guest_set_handler(unsigned ec, guest_handler_fn fn);
+
+/*
+ * Install fn for IRQs (the vector's IRQ entries; NULL: an IRQ is unexpected).
+ * It runs with IRQs masked (PSTATE.I, set by the exception) and returns the
+ * previous handler. The handler acknowledges and ends the interrupt itself
+ * (guest/gic.h).
+ */
+guest_handler_fn guest_set_irq_handler(guest_handler_fn fn);
 
 /* What guest_try caught. */
 struct guest_trap {
