@@ -40,3 +40,41 @@ platforms-test:
 
 runner-test:
 	$(PYTHON) tools/test_anvil.py
+
+# ---- LAVA (docs/lava.md) ---------------------------------------------------
+#   make lava-check   install Debian 12's lava-dispatcher, unpack lava-server's
+#                     device types (apt-get download + dpkg-deb -x, no install),
+#                     render a qemu device (TCG, -cpu max), run the job
+#                     `tools/anvil lava qemu-x86-grub` writes with lava-run and
+#                     compare LAVA's results with the runner's TAP reading of
+#                     the same serial stream, case by case. Ends with
+#                     "lava-check: N of N cases agree, 0 problems".
+# lava-run and the modules it brings are Debian's: run them with Debian's
+# python3 even where another python3 comes first in PATH.
+LAVA_BUILD      := $(BUILD)/lava
+LAVA_SERVER_DIR := $(LAVA_BUILD)/lava-server
+LAVA_TEMPLATES  := $(LAVA_SERVER_DIR)/usr/share/lava-server/device-types
+LAVA_APT_STAMP  := $(LAVA_BUILD)/.apt-stamp
+LAVA_PYTHON     := /usr/bin/python3
+LAVA_PLATFORM   ?= qemu-x86-grub
+EMU_LOCK        := /tmp/anvil-emu.lock
+
+.PHONY: lava-check lava-deps
+
+$(LAVA_APT_STAMP): tools/deps/packages-lava.txt tools/deps/required-files-lava.txt tools/deps/apt.sh
+	sh tools/deps/locked.sh $@ -- sh tools/deps/apt.sh tools/deps/packages-lava.txt tools/deps/required-files-lava.txt
+
+$(LAVA_TEMPLATES)/qemu.jinja2: | $(LAVA_APT_STAMP)
+	rm -rf $(LAVA_SERVER_DIR)
+	mkdir -p $(LAVA_SERVER_DIR)
+	cd $(LAVA_SERVER_DIR) && apt-get download -q lava-server
+	dpkg-deb -x $(LAVA_SERVER_DIR)/lava-server_*.deb $(LAVA_SERVER_DIR)
+	test -f $@ && test -f $(LAVA_TEMPLATES)/base.jinja2
+
+lava-deps: $(LAVA_APT_STAMP) $(LAVA_TEMPLATES)/qemu.jinja2
+
+# The emulator lock is held for the whole lava-run, as the runner holds it
+# for its own emulators.
+lava-check: kernel lava-deps
+	flock $(EMU_LOCK) $(LAVA_PYTHON) $(ANVIL) --build-dir $(BUILD) lava-check $(LAVA_PLATFORM) \
+		--templates $(LAVA_TEMPLATES) --no-build $(if $(CMDLINE),--cmdline '$(CMDLINE)')

@@ -1082,6 +1082,8 @@ class LavaTests(unittest.TestCase):
             "not ok 6 - x/y\r\n": None,               # a failure without a reason
             "not ok 7 - inject/soft_int # TO": None,   # the line has not all arrived
             "# boot: handoff_to_tap_us=1\r\n": None,
+            "# not ok 1 - inner/faulty # quoted in a diagnostic\r\n": None,
+            "\r\nok 8 - a/b\r\n": ("a/b", "pass"),
             "3 passed, 1 failed, 2 skipped\r\n": None,
         }
         for line, want in lines.items():

@@ -32,7 +32,8 @@ from .platforms import Platform
 LAVA_ID_MAX = 100
 START = "TAP version 13"
 END = r"[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped"
-# One TAP test point. `result` captures what follows the name, which decides
+# One TAP test point, at the start of a line (not a diagnostic quoting one,
+# "# not ok 1 - inner/faulty", which the runner's parser ignores too). `result` captures what follows the name, which decides
 # the outcome: " # SKIP"/" # TODO" -> skip; " # " (a reason, only after
 # "not ok": the conditional (?(neg)...)) -> fail; nothing, at the end of the
 # line, after "ok" -> pass. A line outside these ("ok N - x # remark",
@@ -40,7 +41,7 @@ END = r"[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped"
 # comparison in `make lava-check` sees it missing instead of misfiled. The
 # match ends with the line's newline, so a line that has arrived only in part
 # ("not ok 4 - x # TO") is never taken for a failure before its TODO arrives.
-PATTERN = (r"(?:(?P<neg>not )|(?<!not ))ok [0-9]+ - (?P<test_case_id>[^\s#]+)"
+PATTERN = (r"(?<![^\r\n])(?P<neg>not )?ok [0-9]+ - (?P<test_case_id>[^\s#]+)"
            r"(?P<result> # SKIP| # TODO|(?(neg) # |(?=[\r\n])))[^\r\n]*[\r\n]")
 FIXUPDICT = {" # SKIP": "skip", " # TODO": "skip", " # ": "fail", "": "pass"}
 JOB_PRIORITY = "medium"
