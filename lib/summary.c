@@ -11,6 +11,7 @@
 #define SUMMARY_NAME_WIDTH   20u /* group names are padded to this */
 #define SUMMARY_FIXED_LINES  7u  /* counts, platform, cpu, 2 headings, 2 blanks */
 #define SUMMARY_MIN_GRID     4u  /* text rows kept below the banner */
+#define SUMMARY_COLUMN_MIN   48u /* narrowest column of group entries */
 
 struct summary_rgb {
 	uint8_t r, g, b;
@@ -90,7 +91,8 @@ static enum summary_colour summary_status_colour(enum tap_outcome o)
 	}
 }
 
-static void summary_group_line(struct summary_screen *s,
+/* One group's entry: "  PASS  name   12 passed, 1 failed, ..." */
+static void summary_group_text(char *buf, size_t cap,
 			       const struct tap_record_group *g)
 {
 	enum tap_outcome st = tap_record_group_status(g);
@@ -105,9 +107,62 @@ static void summary_group_line(struct summary_screen *s,
 				      (unsigned)g->skipped);
 	if (g->todo && n < sizeof(extra))
 		snprintf(extra + n, sizeof(extra) - n, ", %u todo", (unsigned)g->todo);
-	summary_line(s, summary_status_colour(st), "  %s  %-*s %3u passed%s",
-		     summary_status_word(st), (int)SUMMARY_NAME_WIDTH, g->name,
-		     (unsigned)g->passed, extra);
+	snprintf(buf, cap, "  %s  %-*s %3u passed%s", summary_status_word(st),
+		 (int)SUMMARY_NAME_WIDTH, g->name, (unsigned)g->passed, extra);
+}
+
+static void summary_group_line(struct summary_screen *s,
+			       const struct tap_record_group *g)
+{
+	char buf[SUMMARY_MAX_COLS];
+
+	summary_group_text(buf, sizeof(buf), g);
+	summary_line(s, summary_status_colour(tap_record_group_status(g)), "%s", buf);
+}
+
+/*
+ * Groups side by side, column-major, when one column is too long but the
+ * screen is wide. A line's colour is the worst status on it (each entry
+ * still says its own).
+ */
+static bool summary_groups_columns(struct summary_screen *s,
+				   const struct tap_record *r, uint32_t budget)
+{
+	uint32_t ncols = s->cols / SUMMARY_COLUMN_MIN, lines, width;
+
+	if (ncols < 2 || budget == 0)
+		return false;
+	lines = (r->group_count + ncols - 1) / ncols;
+	if (lines > budget)
+		return false;
+	width = s->cols / ncols;
+	for (uint32_t row = 0; row < lines; row++) {
+		char line[SUMMARY_MAX_COLS + 1] = "";
+		enum summary_colour colour = SUMMARY_PASS;
+		size_t len = 0;
+
+		for (uint32_t c = 0; c < ncols; c++) {
+			uint32_t i = c * lines + row;
+			char entry[SUMMARY_MAX_COLS];
+			const struct tap_record_group *g;
+
+			if (i >= r->group_count)
+				break;
+			g = &r->groups[i];
+			summary_group_text(entry, sizeof(entry), g);
+			entry[width - 1 < sizeof(entry) ? width - 1 : sizeof(entry) - 1] = '\0';
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%-*s",
+						(int)width, entry);
+			if (len >= sizeof(line))
+				len = sizeof(line) - 1;
+			if (g->failed)
+				colour = SUMMARY_FAIL;
+			else if (!g->passed && colour == SUMMARY_PASS)
+				colour = SUMMARY_SKIP;
+		}
+		summary_line(s, colour, "%s", line);
+	}
+	return true;
 }
 
 /* The banner: as large as fits in half the width and a quarter of the height. */
@@ -138,7 +193,8 @@ static uint32_t summary_failing_groups(const struct tap_record *r)
 }
 
 /*
- * Every group if they fit in budget lines; else only the failing ones (as
+ * Every group if they fit in budget lines (side by side on a wide screen);
+ * else only the failing ones (as
  * many as fit, then "... N more failing") and one line counting the rest.
  */
 static void summary_groups(struct summary_screen *s, const struct tap_record *r,
@@ -157,6 +213,8 @@ static void summary_groups(struct summary_screen *s, const struct tap_record *r,
 				     (unsigned)r->groups_dropped);
 		return;
 	}
+	if (!r->groups_dropped && summary_groups_columns(s, r, budget))
+		return;
 	room = budget > (others ? 1u : 0u) ? budget - (others ? 1u : 0u) : 0;
 	show = failing <= room ? failing : (room ? room - 1u : 0);
 	for (uint32_t i = 0; i < r->group_count && shown < show; i++) {

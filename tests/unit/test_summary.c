@@ -325,6 +325,38 @@ static void test_folds_when_full(void **state)
 	assert_int_equal(scr.rows, 12);
 }
 
+/* 30 groups on a wide, short screen: side by side instead of folded. */
+static void test_groups_side_by_side(void **state)
+{
+	struct tap_writer t;
+	char name[32];
+
+	(void)state;
+	tap_init(&t, null_out, NULL);
+	tap_record_init(&rec);
+	tap_set_record(&t, &rec);
+	for (int i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "group%02d/case", i);
+		if (i == 29)
+			tap_not_ok(&t, name, "broken");
+		else
+			tap_ok(&t, name);
+	}
+	summary_layout(&scr, &rec, &info, 100, 37);
+	assert_int_equal(scr.top, 9);
+	assert_true(scr.top + scr.rows <= 37);
+	/* 100 columns: two of 50; 15 lines, column-major. */
+	assert_string_equal(scr.text[5],
+			    "  PASS  group00                1 passed           "
+			    "  PASS  group15                1 passed");
+	assert_string_equal(scr.text[19],
+			    "  PASS  group14                1 passed           "
+			    "  FAIL  group29                0 passed, 1 failed");
+	assert_int_equal(scr.colour[5], SUMMARY_PASS);
+	assert_int_equal(scr.colour[19], SUMMARY_FAIL);
+	assert_string_equal(scr.text[22], "  30 group29/case: broken");
+}
+
 /* Many failures on a small screen: cut with a count, never past the screen. */
 static void test_many_failures_cut(void **state)
 {
@@ -403,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_crc32),
 		cmocka_unit_test(test_all_passed),
 		cmocka_unit_test(test_folds_when_full),
+		cmocka_unit_test(test_groups_side_by_side),
 		cmocka_unit_test(test_many_failures_cut),
 		cmocka_unit_test(test_record_keeps_tap_identical),
 	};
