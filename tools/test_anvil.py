@@ -1165,5 +1165,88 @@ class LavaTests(unittest.TestCase):
         self.assertIn("-cpu max", opts)
 
 
+class ScreenshotTests(unittest.TestCase):
+    """--screenshot's pieces: PNG round trip, PSF1 reading and the summary
+    screen read back from pixels drawn with the kernel's font."""
+
+    FONT = os.path.join(os.path.dirname(TOOLS), "build", "deps", "font", "console.psf")
+
+    def setUp(self):
+        from anvil_lib import screenshot
+        self.shot = screenshot
+
+    def draw(self, font, cols, rows, claim_scale, banner, lines, band=(0, 0x80, 0)):
+        """What lib/summary.c paints, drawn here for the test."""
+        w, h = cols * font.width, rows * font.height
+        px = bytearray(w * h * 3)
+
+        def put(x, y, rgb):
+            i = (y * w + x) * 3
+            px[i:i + 3] = bytes(rgb)
+
+        def glyph(ch, x0, y0, scale, fg, bg):
+            g = font.glyphs[font.ascii[ord(ch)]]
+            for y in range(font.height * scale):
+                for x in range(font.width * scale):
+                    on = g[y // scale] & (0x80 >> (x // scale))
+                    put(x0 + x, y0 + y, fg if on else bg)
+        top = 0
+        if claim_scale:
+            for y in range(claim_scale * font.height):
+                for x in range(w):
+                    put(x, y, band)
+            col0 = (cols - 4 * claim_scale) // 2
+            for i, ch in enumerate(banner):
+                glyph(ch, (col0 + i * claim_scale) * font.width, 0, claim_scale, (255, 255, 255), band)
+            top = claim_scale + 1
+        for r, line in enumerate(lines):
+            for c, ch in enumerate(line):
+                glyph(ch, c * font.width, (top + r) * font.height, 1, (0x40, 0xe0, 0x40), (0, 0, 0))
+        return self.shot.Image(w, h, bytes(px)), top
+
+    def test_png_round_trip(self):
+        img = self.shot.Image(3, 2, bytes(range(18)))
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "x.png")
+            self.shot.write_png(path, img)
+            self.assertEqual(self.shot.read_png(path), img)
+
+    def test_summary_line(self):
+        c = self.shot.parse_summary_line("# summary-screen: crc32=8c5b141a rows=9 top=9 scale=8 banner=PASS")
+        self.assertEqual((c.crc32, c.rows, c.top, c.scale, c.banner), (0x8c5b141a, 9, 9, 8, "PASS"))
+        self.assertIsNone(self.shot.parse_summary_line("# summary: nothing"))
+        p = TapParser()
+        for line in ("TAP version 13", "ok 1 - a", "1..1", "1 passed, 0 failed, 0 skipped",
+                     "# summary-screen: crc32=00000001 rows=1 top=0 scale=0 banner=PASS"):
+            p.feed(line)
+        self.assertTrue(p.summary_screen.startswith("# summary-screen: crc32=00000001"))
+        self.assertEqual(p.tap_lines[-1], "1 passed, 0 failed, 0 skipped")
+
+    def test_reads_the_screen_back(self):
+        if not os.path.isfile(self.FONT):
+            self.skipTest("no build/deps/font/console.psf (make deps)")
+        font = self.shot.read_psf1(self.FONT)
+        lines = ["PASS: 3 passed, 0 failed, 1 skipped (0 todo) of 4", "cpu: x  y",
+                 "", "  PASS  cpu                    3 passed"]
+        img, top = self.draw(font, 60, 20, 3, "PASS", lines)
+        crc = self.shot.grid_crc32("PASS", lines)
+        self.assertEqual(crc, zlib_crc("PASS\n" + "".join(x + "\n" for x in lines)))
+        claim = self.shot.SummaryClaim(crc, len(lines), top, 3, "PASS")
+        ok, what, read = self.shot.check(img, font, claim)
+        self.assertTrue(ok, what)
+        self.assertEqual(read, lines)
+        claim.crc32 ^= 1
+        ok, what, _ = self.shot.check(img, font, claim)
+        self.assertFalse(ok)
+        self.assertIn("the kernel's summary crc32=", what)
+        claim.banner = "FAIL"
+        self.assertIn("banner reads 'PASS'", self.shot.check(img, font, claim)[1])
+
+
+def zlib_crc(text):
+    import zlib
+    return zlib.crc32(text.encode())
+
+
 if __name__ == "__main__":
     unittest.main()

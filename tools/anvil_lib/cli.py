@@ -39,6 +39,9 @@ def _add_run_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--no-build", action="store_true",
                     help="do not run `make -s kernel efi` first")
     sp.add_argument("-v", "--verbose", action="store_true", help="echo the whole serial stream")
+    sp.add_argument("--screenshot", action="store_true",
+                    help="QEMU: boot with on_finish=halt, take a screenshot at the end "
+                         "(build/reports/<platform>.png) and check it shows the summary screen")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -101,7 +104,12 @@ def _cmdline_for(args, p, bench: bool) -> str:
     A benchmark run runs only the benchmark payloads unless --tests says otherwise."""
     version = None if p.skip_reason() else versions.emulator_version(p)
     tests = args.tests or ("bench_*" if bench else None)
-    return cmdline.build(args.cmdline, tests, args.test_timeout, bench=bench,
+    extra = args.cmdline
+    if getattr(args, "screenshot", False) and p.emulator == "qemu":
+        # The machine must stay on with the summary displayed; the runner
+        # ends QEMU itself after the screenshot.
+        extra = "on_finish=halt" + (f" {extra}" if extra else "")
+    return cmdline.build(extra, tests, args.test_timeout, bench=bench,
                          emulator_version=version)
 
 
@@ -112,7 +120,8 @@ def _run_all(args, ctx: Context, platforms, stem_suffix: str = "", bench: bool =
         if not progress.tty:
             print(f"anvil: {p.name}: {p.description}", flush=True)
         results.append(run_platform(ctx, p, _cmdline_for(args, p, bench), progress, args.timeout,
-                                    p.name + stem_suffix))
+                                    p.name + stem_suffix,
+                                    screenshot=getattr(args, "screenshot", False)))
     return results
 
 

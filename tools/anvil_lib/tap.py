@@ -9,6 +9,9 @@ Anvil conventions on top of TAP 13 (https://testanything.org/tap-version-13-spec
   N passed, N failed, N skipped    the kernel's closing line (skipped includes TODO)
   BENCH name=<id> value=<n> unit=<u>
   # boot: handoff_to_tap_us=<n>    firmware hand-off to "TAP version 13", in us
+  # summary-screen: crc32=<hex> rows=<n> ...
+                                   what the kernel drew on the framebuffer at the
+                                   end (after the closing line; see screenshot.py)
   # quirk no longer seen: <quirk-id> in <case>
                                    a case an active quirk covers passed: the
                                    emulator may have been fixed
@@ -32,6 +35,7 @@ _CLOSING = re.compile(r"^(?:#\s*)?(\d+) passed, (\d+) failed, (\d+) skipped\s*$"
 _BENCH = re.compile(r"^(?:#\s*)?BENCH\s+name=(\S+)\s+value=(\S+)\s+unit=(\S+)\s*$")
 _HANDOFF = re.compile(r"^#\s*boot:.*\bhandoff_to_tap_us=(\d+)")
 _BAIL = re.compile(r"^Bail out!\s*(.*)$")
+_SUMMARY_SCREEN = re.compile(r"^#\s*summary-screen:")
 _UNSEEN = re.compile(r"^#\s*quirk no longer seen:\s*(\S+)\s+in\s+(\S.*?)\s*$")
 _DIRECTIVE = re.compile(r"^(skip\w*|todo)\b:?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _YAML_START = re.compile(r"^\s+---\s*$")
@@ -138,6 +142,7 @@ class TapParser:
         self.benches: List[Bench] = []
         self.handoff_us: Optional[int] = None
         self.unseen_quirks: List[UnseenQuirk] = []
+        self.summary_screen: Optional[str] = None   # '# summary-screen: ...' (after the closing line)
         self.tap_lines: List[str] = []
         self.errors: List[str] = []     # consistency problems found while streaming
         self._pending: List[str] = []   # diagnostics not yet attached to a result
@@ -168,6 +173,8 @@ class TapParser:
             self.handoff_us = int(handoff.group(1))
         if not self.started:
             return self._feed_before_start(line, at)
+        if _SUMMARY_SCREEN.match(line) and self.summary_screen is None:
+            self.summary_screen = line   # the kernel prints it after the closing line
         if self.done:
             return Event("other", line)
         if _HEADER.search(line):
