@@ -4,7 +4,7 @@
 #   make run [PLATFORM=name] [TESTS=a,b] [TEST_TIMEOUT=s] [TIMEOUT=s] [CMDLINE="words"]
 #     TESTS, TEST_TIMEOUT: the kernel's tests= and timeout= (per test, seconds)
 #     TIMEOUT: the runner's wall-clock limit for the whole emulator run
-#   make bench [PLATFORM=name]
+#   make bench [PLATFORM=name]   (+ build/reports/bench.png, bench-<platform>.png)
 #   make iso                    build/x86_64/anvil.iso (boots with on_finish=halt)
 #   make platforms-test [PLATFORMS=a,b]   every platform this machine can run
 #   make runner-test            the runner's own tests (no emulator needed)
@@ -24,8 +24,11 @@ ANVIL_OPTS   = $(if $(TESTS),--tests '$(TESTS)') $(if $(TEST_TIMEOUT),--test-tim
 run: deps
 	$(PYTHON) $(ANVIL) run $(PLATFORM) $(ANVIL_OPTS)
 
+# Then build/reports/bench.png and bench-<platform>.png from every bench log
+# there (docs/bench-plots.md); a missing gnuplot only skips the plots.
 bench: deps
 	$(PYTHON) $(ANVIL) bench $(PLATFORM) $(ANVIL_OPTS)
+	$(PYTHON) $(ANVIL) --build-dir $(BUILD) bench-plot
 
 # Rebuilt every time: it takes well under a second and depends on the kernel
 # only through the `kernel` target.

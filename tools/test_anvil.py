@@ -1243,6 +1243,42 @@ class ScreenshotTests(unittest.TestCase):
         self.assertIn("banner reads 'PASS'", self.shot.check(img, font, claim)[1])
 
 
+class BenchPlotTests(unittest.TestCase):
+    """make bench's plots: bench logs read back per platform, emulator and auditor state."""
+
+    LOG = """anvil: platform qemu-x86-grub: QEMU TCG, -cpu max (SVM+NPT), SeaBIOS -> GRUB ISO
+anvil: kernel command line: on_finish=exit tests=bench_* bench=1 audit=0 emulator_version=7.2.22
+TAP version 13
+BENCH name=svm.vmmcall.roundtrip.min value=53286 unit=tsc_cycles
+BENCH name=svm.vmmcall.roundtrip.median value=90822 unit=tsc_cycles
+BENCH name=svm.vmmcall.minimal.min value=31590 unit=tsc_cycles
+BENCH name=svm.cpuid.median value=95868 unit=tsc_cycles
+BENCH name=svm.unknown.median value=1 unit=tsc_cycles
+ok 1 - bench_vmexit/run
+1..1
+1 passed, 0 failed, 0 skipped
+"""
+
+    def test_reads_a_bench_log(self):
+        from anvil_lib import plot
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "qemu-x86-grub-bench.log"), "w") as f:
+                f.write(self.LOG)
+            with open(os.path.join(d, "bochs-x86-vmx-bench-audit.log"), "w") as f:
+                f.write(self.LOG.replace("audit=0", "audit=1").replace("qemu-x86-grub: QEMU", "bochs-x86-vmx: Bochs")
+                        .replace("7.2.22", "2.7").replace("svm.vmmcall", "vmx.hypercall"))
+            runs = plot.collect(d)
+        self.assertEqual([r.label for r in runs], ["bochs-x86-vmx, auditor on", "qemu-x86-grub, auditor off"])
+        self.assertEqual(runs[1].emulator, "QEMU 7.2.22")
+        self.assertEqual(runs[0].emulator, "Bochs 2.7")
+        self.assertEqual(runs[1].values[("hypercall (full path)", "min")], 53286)
+        self.assertEqual(runs[0].values[("hypercall (minimal path)", "min")], 31590)
+        self.assertEqual(len(runs[1].values), 4)   # the unknown exit is not plotted
+        table = plot.data_table(runs).splitlines()
+        self.assertEqual(table[1].split("\t"), ['"hypercall (full path)"', "min", "53286", "53286"])
+        self.assertIn("NaN", table[4])   # no minimal-path median in the log
+
+
 def zlib_crc(text):
     import zlib
     return zlib.crc32(text.encode())

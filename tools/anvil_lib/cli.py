@@ -17,7 +17,7 @@ import signal
 import sys
 from typing import List
 
-from . import cmdline, images, lava_cli, report, versions
+from . import cmdline, images, lava_cli, plot, report, versions
 from .platforms import PlatformError, default_platform, load_platforms, select
 from .progress import Progress
 from .result import PASSED, SKIPPED, RunResult
@@ -65,6 +65,7 @@ def parser() -> argparse.ArgumentParser:
     _add_run_options(sp)
     sub.add_parser("list", help="list the platforms and whether they can run here")
     lava_cli.add_parsers(sub)
+    sub.add_parser("bench-plot", help="plot the BENCH lines of build/reports/*-bench*.log (gnuplot)")
     return ap
 
 
@@ -147,7 +148,12 @@ def _one(args, platforms, ctx: Context, bench: bool) -> int:
     chosen = select(platforms, name)
     if not _build(args, chosen):
         return EXIT_FAIL
-    results = _run_all(args, ctx, chosen, "-bench" if bench else "", bench)
+    suffix = ""
+    if bench:
+        # Auditor on and off go to separate reports, so both can be plotted.
+        audit_on = report.auditor_state(_cmdline_for(args, chosen[0], bench)).endswith("(audit=1)")
+        suffix = "-bench-audit" if audit_on else "-bench"
+    results = _run_all(args, ctx, chosen, suffix, bench)
     r = results[0]
     if bench and r.verdict != SKIPPED:
         print(report.bench_table(r, _cmdline_for(args, chosen[0], bench)))
@@ -197,6 +203,10 @@ def main(argv=None) -> int:
         if args.command == "list":
             return cmd_list(platforms)
         ctx = _context(args)
+        if args.command == "bench-plot":
+            for line in plot.plot_all(ctx.reports_dir):
+                print(line)
+            return EXIT_OK
         if args.command == "lava":
             return lava_cli.cmd_lava(args, platforms, ctx)
         if args.command == "lava-check":
