@@ -11,12 +11,12 @@
 # Run order, per arch. A payload not listed here is not built. Generic
 # payloads run on every backend of the arch; backend-specific ones ask for
 # their backend's feature in the manifest and SKIP elsewhere.
-GUEST_PAYLOADS_x86_64 := x86_basic x86_intercepts nested_paging inject clean_bits vmx_exits \
+GUEST_PAYLOADS_x86_64 := chaos x86_basic x86_intercepts nested_paging inject clean_bits vmx_exits \
 	host_state_set host_state_check \
 	containment_triple containment_spin containment_oob containment_badptr \
 	containment_badcall containment_longstr containment_rofault containment_deadline \
 	spp bench_vmexit
-GUEST_PAYLOADS_arm64 := arm64_basic arm64_sysreg vgic_basic vgic_lr_overflow nested_paging \
+GUEST_PAYLOADS_arm64 := chaos arm64_basic arm64_sysreg vgic_basic vgic_lr_overflow nested_paging \
 	containment_vectors containment_spin containment_oob containment_badptr \
 	containment_badcall containment_longstr containment_rofault containment_deadline \
 	bench_vmexit

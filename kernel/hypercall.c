@@ -253,6 +253,21 @@ static int hc_minimal_exits(struct hc_ctx *c)
 	return 0;
 }
 
+/* The payload is about to end as a bad hypercall and says exactly how (guest_abi.h). */
+static int hc_expect_end(struct hc_ctx *c)
+{
+	if (c->a[0] != ANVIL_EXPECT_BAD_HYPERCALL)
+		return bad_call(c, 0, "only ANVIL_EXPECT_BAD_HYPERCALL can be declared", c->a[0]);
+	if (c->a[1] > UINT16_MAX)
+		return bad_call(c, 1, "call number above 16 bits", c->a[1]);
+	if (c->a[2] > 3 && c->a[2] != ANVIL_EXPECT_ARG_NONE)
+		return bad_call(c, 2, "argument is neither 0-3 nor ANVIL_EXPECT_ARG_NONE", c->a[2]);
+	c->vm->end_declared = true;
+	c->vm->declared_expect = (uint32_t)c->a[0];
+	c->vm->declared = (struct vm_end_detail){ .call = (uint16_t)c->a[1], .arg = (uint8_t)c->a[2], .value = c->a[3] };
+	return 0;
+}
+
 static int hc_arch_test(struct hc_ctx *c)
 {
 	char why[120] = "";
@@ -270,6 +285,7 @@ static const hc_fn calls[ANVIL_HC_COUNT] = {
 	[ANVIL_HC_REMAP_PAGE] = hc_remap_page, [ANVIL_HC_EXIT_COUNT] = hc_exit_count,
 	[ANVIL_HC_BENCH] = hc_bench, [ANVIL_HC_MINIMAL_EXITS] = hc_minimal_exits,
 	[ANVIL_HC_ARCH_TEST] = hc_arch_test, [ANVIL_HC_UNMAP_PAGE] = hc_unmap_page,
+	[ANVIL_HC_EXPECT_END] = hc_expect_end,
 };
 
 int hypercall_exit(struct vcpu *v, struct vm_exit *e)

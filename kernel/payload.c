@@ -62,7 +62,7 @@ static int load_segments(struct vm *vm, const struct payload_blob *b, const stru
 	return 0;
 }
 
-static void write_info(struct vm *vm, uint64_t features)
+static void write_info(struct vm *vm, uint64_t features, uint64_t chaos_seed, uint32_t chaos_iterations)
 {
 	struct anvil_guest_info *gi = vm_gpa_ptr(vm, ANVIL_GUEST_INFO, sizeof(*gi));
 	memset(gi, 0, sizeof(*gi));
@@ -72,6 +72,23 @@ static void write_info(struct vm *vm, uint64_t features)
 	gi->tsc_hz = arch_cycles_hz();
 	gi->features = features;
 	snprintf(gi->backend, sizeof(gi->backend), "%s", vm->be->name);
+	gi->chaos_seed = chaos_seed;
+	gi->chaos_iterations = chaos_iterations;
+}
+
+/* chaos=<seed>, or one chosen once from the cycle counter and said on the console, so a run replays. */
+static uint32_t chaos_seed(const struct anvil_options *opt)
+{
+	static uint32_t chosen;
+	if (opt->chaos_seed_set)
+		return opt->chaos_seed;
+	if (!chosen) {
+		uint64_t c = arch_cycles();
+		chosen = (uint32_t)(c ^ (c >> 32)) | 1u;
+		klog(LOG_INFO, "chaos: seed %u chosen at boot (replay with chaos=%u:%u)", chosen, chosen,
+		     opt->chaos_iterations);
+	}
+	return chosen;
 }
 
 static void run_body(void *p)
@@ -120,8 +137,18 @@ static enum vm_outcome expected_outcome(uint32_t expect)
 }
 
 /* The payload's own verdict line(s) after it stopped. */
-static void judge(struct vm *vm, const struct anvil_manifest *m)
+static void judge(struct vm *vm, const struct anvil_manifest *manifest)
 {
+	/* An ending declared at run time (ANVIL_HC_EXPECT_END) replaces the manifest's. */
+	struct anvil_manifest declared = *manifest;
+	const struct anvil_manifest *m = manifest;
+	if (vm->end_declared) {
+		declared.expect = vm->declared_expect;
+		declared.expect_call = vm->declared.call;
+		declared.expect_arg = vm->declared.arg;
+		declared.expect_value = vm->declared.value;
+		m = &declared;
+	}
 	char name[NAME_MAX_LEN], msg[VM_REASON_MAX + 80];
 	enum vm_outcome want = expected_outcome(m->expect);
 	if (m->expect != ANVIL_EXPECT_PASS) {
@@ -133,8 +160,9 @@ static void judge(struct vm *vm, const struct anvil_manifest *m)
 			tap_not_ok(vm->tap, name, msg);
 		} else if (vm->outcome == want) {
 			tap_ok(vm->tap, name);
-			tap_diag(vm->tap, "%s ended as its manifest expects (%s): %s", m->name,
-				 manifest_expect_name(m->expect), vm->reason);
+			tap_diag(vm->tap, "%s ended as its %s expects (%s): %s", m->name,
+				 vm->end_declared ? "declaration at run time" : "manifest", manifest_expect_name(m->expect),
+				 vm->reason);
 		} else {
 			snprintf(msg, sizeof(msg), "expected %s, got %s: %s", manifest_expect_name(m->expect),
 				 vm_outcome_name(vm->outcome), vm->reason);
@@ -269,7 +297,7 @@ static void run_payload(const struct payload_image *img, const struct payload_bl
 		vm_destroy(vm);
 		return;
 	}
-	write_info(vm, features);
+	write_info(vm, features, chaos_seed(opt), opt->chaos_iterations);
 	entry.ip = img->elf.entry;
 	entry.arg0 = ANVIL_GUEST_INFO;
 	entry.mem_size = vm->mem_size;

@@ -14,6 +14,7 @@ static const char *const call_names[ANVIL_HC_COUNT] = {
 	[ANVIL_HC_REMAP_PAGE] = "remap_page", [ANVIL_HC_EXIT_COUNT] = "exit_count",
 	[ANVIL_HC_BENCH] = "bench", [ANVIL_HC_MINIMAL_EXITS] = "minimal_exits",
 	[ANVIL_HC_ARCH_TEST] = "arch_test", [ANVIL_HC_UNMAP_PAGE] = "unmap_page",
+	[ANVIL_HC_EXPECT_END] = "expect_end",
 };
 
 const char *abi_call_name(uint64_t nr)

@@ -423,6 +423,27 @@ static void cmdline_opt_emulator_version(struct cmdline_parser *p,
 	memcpy(field, w->value, w->value_len);
 	field[w->value_len] = '\0';
 }
+/* chaos=<seed>[:<iterations>]: decimal, seed 32 bits, 1 <= iterations <= CMDLINE_CHAOS_N_MAX. */
+static void cmdline_opt_chaos(struct cmdline_parser *p,
+			      const struct cmdline_word *w)
+{
+	char shown[CMDLINE_SHOW_MAX + 4];
+	const char *colon = memchr(w->value, ':', w->value_len);
+	size_t seed_len = colon ? (size_t)(colon - w->value) : w->value_len;
+	uint32_t seed, n = p->o->chaos_iterations;
+
+	if (!cmdline_parse_u32(w->value, seed_len, &seed) ||
+	    (colon && (!cmdline_parse_u32(colon + 1, w->value_len - seed_len - 1, &n) ||
+		       n == 0 || n > CMDLINE_CHAOS_N_MAX))) {
+		cmdline_problem(p,
+				"chaos='%s' at column %u is not <seed>[:<iterations>] (decimal, 1..%u iterations; ignored)",
+				cmdline_show(shown, w->value, w->value_len), w->column, CMDLINE_CHAOS_N_MAX);
+		return;
+	}
+	p->o->chaos_seed = seed;
+	p->o->chaos_seed_set = true;
+	p->o->chaos_iterations = n;
+}
 
 /* ---- the option table ----------------------------------------------- */
 
@@ -446,6 +467,7 @@ static const struct cmdline_option cmdline_options[] = {
 	{ "emulator_version", "emulator_version=<version>", false,
 	  cmdline_opt_emulator_version },
 	{ "lava", "lava[=0|1]", true, cmdline_opt_lava },
+	{ "chaos", "chaos=<seed>[:<iterations>]", false, cmdline_opt_chaos },
 };
 
 static const struct cmdline_option *cmdline_find(const struct cmdline_word *w)
@@ -510,6 +532,8 @@ void cmdline_defaults(struct anvil_options *o)
 	o->audit = true;
 	o->emulator_version[0] = '\0';
 	o->lava = false;
+	o->chaos_seed_set = false;
+	o->chaos_iterations = CMDLINE_CHAOS_N_DEFAULT;
 }
 
 int cmdline_parse(const char *line, struct anvil_options *o,

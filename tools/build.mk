@@ -6,6 +6,7 @@
 #     TIMEOUT: the runner's wall-clock limit for the whole emulator run
 #   make bench [PLATFORM=name]   (+ build/reports/bench.png, bench-<platform>.png)
 #   make iso                    build/x86_64/anvil.iso (boots with on_finish=halt)
+#   make chaos [PLATFORM=name] [N=iterations] [SEED=s]   a long seeded run of the chaos payload alone
 #   make platforms-test [PLATFORMS=a,b]   every platform this machine can run
 #   make runner-test            the runner's own tests (no emulator needed)
 #
@@ -19,7 +20,7 @@ ANVIL_OPTS   = $(if $(TESTS),--tests '$(TESTS)') $(if $(TEST_TIMEOUT),--test-tim
                $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
                $(if $(CMDLINE),--cmdline '$(CMDLINE)')
 
-.PHONY: run bench iso platforms-test runner-test
+.PHONY: run bench chaos iso platforms-test runner-test
 
 run: deps
 	$(PYTHON) $(ANVIL) run $(PLATFORM) $(ANVIL_OPTS)
@@ -29,6 +30,15 @@ run: deps
 bench: deps
 	$(PYTHON) $(ANVIL) bench $(PLATFORM) $(ANVIL_OPTS)
 	$(PYTHON) $(ANVIL) --build-dir $(BUILD) bench-plot
+
+# The chaos payload with N steps (default 200000) from SEED (default: the
+# time); the kernel's per-test timeout grows with N, the closing line says
+# how it ended, and a failure's detail names the replay (chaos=SEED:N).
+N    ?= 200000
+SEED ?= $(shell date +%s)
+chaos: deps
+	$(PYTHON) $(ANVIL) run $(PLATFORM) --tests chaos --cmdline 'chaos=$(SEED):$(N)' \
+		--test-timeout $(shell echo $$(( $(N) / 200 + 30 ))) --timeout $(shell echo $$(( $(N) / 100 + 300 )))
 
 # Rebuilt every time: it takes well under a second and depends on the kernel
 # only through the `kernel` target.

@@ -18,6 +18,7 @@ static void test_call_names(void **state)
 	assert_string_equal(abi_call_name(ANVIL_HC_PRINT), "print");
 	assert_string_equal(abi_call_name(ANVIL_HC_ARCH_TEST), "arch_test");
 	assert_string_equal(abi_call_name(ANVIL_HC_UNMAP_PAGE), "unmap_page");
+	assert_string_equal(abi_call_name(ANVIL_HC_EXPECT_END), "expect_end");
 	for (uint64_t nr = 1; nr < ANVIL_HC_COUNT; nr++)
 		assert_non_null(abi_call_name(nr)); /* every defined call has a name */
 	assert_null(abi_call_name(ANVIL_HC_COUNT));

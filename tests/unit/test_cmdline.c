@@ -164,6 +164,36 @@ static void test_lava_values(void **state)
 	assert_int_equal(parse("on_finish=halt lava=1 tests=cpu/*"), 0);
 	assert_true(opt.lava);
 	assert_int_equal(opt.on_finish, ON_FINISH_HALT);
+static void test_chaos_values(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(""), 0);
+	assert_false(opt.chaos_seed_set);
+	assert_int_equal(opt.chaos_iterations, CMDLINE_CHAOS_N_DEFAULT);
+	assert_int_equal(parse("chaos=42"), 0);
+	assert_true(opt.chaos_seed_set);
+	assert_int_equal(opt.chaos_seed, 42);
+	assert_int_equal(opt.chaos_iterations, CMDLINE_CHAOS_N_DEFAULT);
+	assert_int_equal(parse("chaos=4294967295:100000000"), 0);
+	assert_int_equal(opt.chaos_seed, 4294967295u);
+	assert_int_equal(opt.chaos_iterations, CMDLINE_CHAOS_N_MAX);
+}
+
+static void test_chaos_bad(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"chaos=", "chaos=x", "chaos=1:", "chaos=1:0", "chaos=1:100000001", "chaos=4294967296",
+		"chaos=:5", "chaos=1:2:3", "chaos=-1", "chaos=1:x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cmdline_defaults(&opt);
+		rep.n = 0;
+		assert_int_equal(parse(bad[i]), 1);
+		assert_false(opt.chaos_seed_set); /* a bad value changes nothing */
+		assert_int_equal(opt.chaos_iterations, CMDLINE_CHAOS_N_DEFAULT);
+		assert_non_null(strstr(rep.msg[0], "chaos="));
+	}
 }
 
 static void test_crash_values(void **state)
@@ -639,6 +669,8 @@ int main(void)
 		cmocka_unit_test_setup(test_bench_values, setup),
 		cmocka_unit_test_setup(test_audit_values, setup),
 		cmocka_unit_test_setup(test_lava_values, setup),
+		cmocka_unit_test_setup(test_chaos_values, setup),
+		cmocka_unit_test_setup(test_chaos_bad, setup),
 		cmocka_unit_test_setup(test_crash_values, setup),
 		cmocka_unit_test_setup(test_emulator_version_values, setup),
 		cmocka_unit_test_setup(test_timeout_bounds, setup),

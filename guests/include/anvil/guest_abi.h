@@ -23,7 +23,7 @@
 
 #include <stdint.h>
 
-#define ANVIL_ABI_VERSION 2u
+#define ANVIL_ABI_VERSION 3u
 
 enum anvil_hypercall {
 	ANVIL_HC_PRINT = 1,           /* a0 = gva of text, a1 = length (<= ANVIL_STR_MAX) */
@@ -51,6 +51,10 @@ enum anvil_hypercall {
 	                                 ANVIL_NP_TEST_*, ANVIL_SVM_TEST_* below. rax = result */
 	ANVIL_HC_UNMAP_PAGE = 13,     /* a0 = gpa of a page remap_page made: removed again (its
 	                                 nested tables freed when empty) */
+	ANVIL_HC_EXPECT_END = 14,     /* a0 = ANVIL_EXPECT_BAD_HYPERCALL, a1 = call number, a2 = the
+	                                 argument (0-3) or ANVIL_EXPECT_ARG_NONE, a3 = its value: the
+	                                 payload declares how it is about to end, and is judged on
+	                                 that instead of its manifest's expect (the chaos payload) */
 	ANVIL_HC_COUNT
 };
 
@@ -322,7 +326,12 @@ struct anvil_guest_info {
 	uint64_t tsc_hz;      /* host TSC frequency, 0 if unknown */
 	uint64_t features;    /* ANVIL_FEAT_* the backend offers */
 	char backend[16];     /* "svm", "vmx", ...: also picks the hypercall instruction */
+	uint64_t chaos_seed;  /* the chaos payload's seed (command line chaos=<seed>, else chosen at boot) */
+	uint32_t chaos_iterations; /* its sequence length (chaos=<seed>:<n>, default ANVIL_CHAOS_DEFAULT_N) */
+	uint32_t reserved;
 };
+_Static_assert(sizeof(struct anvil_guest_info) == 64, "info page layout is ABI");
+#define ANVIL_CHAOS_DEFAULT_N 2000u
 
 /*
  * CPU features a manifest can require. A generic payload asks for the

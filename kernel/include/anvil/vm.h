@@ -167,6 +167,10 @@ struct vm {
 	unsigned demand_count;
 	struct vm_mmio_region mmio[VM_MMIO_MAX];
 	unsigned mmio_count;
+	/* ANVIL_HC_EXPECT_END: the ending the payload declared at run time (judged instead of the manifest's). */
+	bool end_declared;
+	uint32_t declared_expect;     /* enum anvil_expect */
+	struct vm_end_detail declared;
 };
 
 /* The backend for this CPU (first one whose probe succeeds), or NULL. */

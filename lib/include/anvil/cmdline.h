@@ -71,13 +71,20 @@ struct anvil_options {
 	enum anvil_crash crash;        /* crash=: deliberate whole-run failures */
 	char emulator_version[CMDLINE_VERSION_MAX]; /* emulator_version=: "" when unknown */
 	bool lava;                     /* lava=: LAVA test-case signals around TAP lines */
+	bool chaos_seed_set;           /* chaos=<seed>[:<n>] given (else the kernel picks a seed) */
+	uint32_t chaos_seed;
+	uint32_t chaos_iterations;     /* the chaos payload's sequence length */
 };
+
+#define CMDLINE_CHAOS_N_DEFAULT 2000u
+#define CMDLINE_CHAOS_N_MAX 100000000u
 
 typedef void (*cmdline_report_fn)(void *ctx, const char *msg);
 
 /*
  * No globs (= all tests), timeout 10 s, halt on finish, loglevel info, no
- * bench, audit on, emulator version unknown, no LAVA signals.
+ * bench, audit on, emulator version unknown, no LAVA signals, no chaos seed
+ * (chosen at boot) and CMDLINE_CHAOS_N_DEFAULT chaos iterations.
  */
 void cmdline_defaults(struct anvil_options *o);
 
