@@ -164,6 +164,8 @@ static void test_lava_values(void **state)
 	assert_int_equal(parse("on_finish=halt lava=1 tests=cpu/*"), 0);
 	assert_true(opt.lava);
 	assert_int_equal(opt.on_finish, ON_FINISH_HALT);
+}
+
 static void test_chaos_values(void **state)
 {
 	(void)state;
