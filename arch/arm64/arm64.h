@@ -61,6 +61,7 @@ enum arm64_vector_kind {
 #define HCR_DC (1ull << 12)
 #define HCR_TWI (1ull << 13)
 #define HCR_TWE (1ull << 14)
+#define HCR_TID1 (1ull << 16)
 #define HCR_TID3 (1ull << 18)
 #define HCR_TSC (1ull << 19)
 #define HCR_TIDCP (1ull << 20)
@@ -72,6 +73,7 @@ enum arm64_vector_kind {
 #define HCR_E2H (1ull << 34)
 #define HCR_API (1ull << 41)
 #define HCR_APK (1ull << 40)
+#define HCR_TID5 (1ull << 58)
 
 /* CPTR_EL2 without VHE (D17.2.30): TFP traps FP/SIMD at EL0-EL2. RES1 bits 13:12, 9:0. */
 #define CPTR_EL2_TFP (1ull << 10)

@@ -78,6 +78,8 @@ void el2_set_ip(struct vcpu *v, uint64_t ip);
 void el2_set_result(struct vcpu *v, uint64_t value);
 int el2_inject(struct vcpu *v, uint8_t vector, uint32_t error_code, uint32_t flags);
 int el2_inject_undefined(struct vcpu *v);
+/* A synchronous exception to the guest's EL1 with ESR_EL1 = esr, at the instruction that exited. */
+int el2_inject_sync(struct vcpu *v, uint64_t esr);
 int el2_complete_mmio(struct vcpu *v, const struct vm_exit *e, uint64_t value);
 /* Write a guest register (31: the zero register, ignored). */
 void el2_set_reg(struct el2_vcpu *c, unsigned reg, uint64_t value);
@@ -88,6 +90,8 @@ uint64_t el2_get_reg(const struct el2_vcpu *c, unsigned reg);
 int el2_sysreg_exit(struct vcpu *v, struct vm_exit *e);
 /* The value a guest's read of ID register `encoding` returns (ESR_SYSREG form); false if not an ID register. */
 bool el2_id_reg_value(uint32_t encoding, uint64_t *value, uint64_t *raw);
+/* The guest's ID_AA64MMFR2_EL1.IDS is non-zero (FEAT_IDST: ID-space reads it lacks report EC 0x18). */
+bool el2_guest_has_idst(void);
 
 /* el2_test.c */
 int el2_arch_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg, char *why, size_t n);

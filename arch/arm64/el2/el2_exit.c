@@ -221,12 +221,12 @@ int el2_inject(struct vcpu *v, uint8_t vector, uint32_t error_code, uint32_t fla
 }
 
 /*
- * An Undefined Instruction exception taken to EL1, as the CPU would take it
- * (Arm ARM D1.10 "Exception entry"): ESR_EL1 = EC 0 with IL, ELR_EL1 = the
- * instruction, SPSR_EL1 = PSTATE, then EL1h with DAIF masked at the
- * vector for where the guest was (EL1t, EL1h or EL0).
+ * A synchronous exception taken to EL1 with syndrome `esr`, as the CPU
+ * would take it (Arm ARM D1.10 "Exception entry"): ESR_EL1 = esr,
+ * ELR_EL1 = the instruction, SPSR_EL1 = PSTATE, then EL1h with DAIF masked
+ * at the vector for where the guest was (EL1t, EL1h or EL0).
  */
-int el2_inject_undefined(struct vcpu *v)
+int el2_inject_sync(struct vcpu *v, uint64_t esr)
 {
 	struct el2_vcpu *c = el2_vcpu_of(v);
 	uint64_t pstate = c->ctx.pstate, off;
@@ -234,12 +234,18 @@ int el2_inject_undefined(struct vcpu *v)
 		off = VBAR_LOWER_A64;
 	else
 		off = (pstate & SPSR_M_SP) ? VBAR_CURRENT_SPX : VBAR_CURRENT_SP0;
-	write_sysreg(esr_el1, (uint64_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL);
+	write_sysreg(esr_el1, esr);
 	write_sysreg(elr_el1, c->ctx.pc);
 	write_sysreg(spsr_el1, pstate);
 	c->ctx.pstate = SPSR_M_EL1H | SPSR_D | SPSR_A | SPSR_I | SPSR_F;
 	c->ctx.pc = read_sysreg(vbar_el1) + off;
 	return 0;
+}
+
+/* An Undefined Instruction exception: EC 0 with IL. */
+int el2_inject_undefined(struct vcpu *v)
+{
+	return el2_inject_sync(v, (uint64_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL);
 }
 
 int el2_complete_mmio(struct vcpu *v, const struct vm_exit *e, uint64_t value)

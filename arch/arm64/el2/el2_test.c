@@ -28,7 +28,7 @@ int el2_arch_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *ba
 		uint64_t value;
 		if (a[1] >> 32 || !el2_id_reg_value((uint32_t)a[1], &value, result)) {
 			*bad_arg = 1;
-			snprintf(why, n, "0x%lx is not an ID register encoding (ESR_EL2 ISS form, op0 3 op1 0 CRn 0 CRm 1-7)",
+			snprintf(why, n, "0x%lx is not an ID register encoding (ESR_EL2 ISS form, op0 3 op1 0 CRn 0 CRm 1-7, REVIDR_EL1, AIDR_EL1)",
 				 (unsigned long)a[1]);
 			return -1;
 		}

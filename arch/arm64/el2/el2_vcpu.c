@@ -12,6 +12,8 @@
  *          guest-virtual = guest-physical, and unaligned accesses work
  *   TWI    WFI exits (ANVIL_EXIT_HLT)  TID3  ID registers exit (sanitised values)
  *   TSC    SMC exits (PSCI, SMCCC)     RW    EL1 is AArch64
+ *   TID1   REVIDR/AIDR/SMIDR_EL1 exit (SMIDR: SME is hidden, FEAT_IDST)
+ *   TID5   GMID_EL1 exits, where the CPU has FEAT_MTE2 (MTE is hidden)
  *   BSU_IS, FB  barriers and TLB maintenance broadcast inner shareable
  */
 #include <string.h>
@@ -24,8 +26,11 @@
 #include "el2_vgic.h"
 
 #define GUEST_HCR (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_FB | HCR_DC | \
-		   HCR_TWI | HCR_TID3 | HCR_TSC | HCR_RW)
+		   HCR_TWI | HCR_TID1 | HCR_TID3 | HCR_TSC | HCR_RW)
 #define HOST_HCR (HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
+#define PFR1_MTE_SHIFT 8 /* ID_AA64PFR1_EL1.MTE */
+#define PFR1_MTE_MASK 0xfull
+#define PFR1_MTE2 2
 
 /* SCTLR_EL1 reset: the RES1 bits (29, 28, 23, 22, 20, 11), MMU and caches off, SP alignment checked. */
 #define SCTLR_EL1_RES1 ((1ull << 29) | (1ull << 28) | (1ull << 23) | (1ull << 22) | (1ull << 20) | (1ull << 11))
@@ -104,6 +109,8 @@ int el2_vcpu_setup(struct vcpu *v, const struct vcpu_entry *e)
 	c->ctx.pc = e->ip;
 	c->ctx.pstate = SPSR_M_EL1H | SPSR_D | SPSR_A | SPSR_I | SPSR_F;
 	c->hcr = GUEST_HCR;
+	if (((read_sysreg(id_aa64pfr1_el1) >> PFR1_MTE_SHIFT) & PFR1_MTE_MASK) >= PFR1_MTE2)
+		c->hcr |= HCR_TID5; /* TID5 is RES0 without FEAT_MTE2 */
 	c->entries = c->minimal_exits = 0;
 	el1_reset(e->sp);
 	sync_icache(v->vm->mem_hpa, v->vm->mem_size);
