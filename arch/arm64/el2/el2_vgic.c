@@ -148,6 +148,44 @@ int el2_vgic_reset(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The fill never asks for a maintenance interrupt whose condition already
+ * holds (the property test checks it), so one asserted right after the
+ * HCR write is the hardware's deviation, and it would bring an exit at
+ * every entry: the guest would never run again. QEMU (7.2 at least)
+ * asserts VGrp0D when VGrp0DIE is set and *Group 1* is disabled (it tests
+ * VENG1; IHI 0069 ICH_MISR_EL2.VGrp0D: VGrp0DIE and VENG0 == 0), which
+ * vgic_groups reaches. Such an enable is dropped for this entry: that
+ * condition is then seen at the next exit instead, late but not lost.
+ * MISR bits 7:1 sit where their enables sit in HCR, on both versions.
+ */
+#define MISR_U (1u << 1)
+#define MISR_LRENP (1u << 2)
+#define MISR_NP (1u << 3)
+#define MISR_VGRP0E (1u << 4)
+#define MISR_VGRP0D (1u << 5)
+#define MISR_VGRP1E (1u << 6)
+#define MISR_VGRP1D (1u << 7)
+
+static void mask_asserted_at_entry(struct el2_vgic *g, struct vgic_hcr *hcr)
+{
+	uint32_t misr = g->ops->misr() & (MISR_U | MISR_LRENP | MISR_NP | MISR_VGRP0E | MISR_VGRP0D | MISR_VGRP1E |
+					  MISR_VGRP1D);
+	if (!misr)
+		return;
+	hcr->uie &= !(misr & MISR_U);
+	hcr->lrenpie &= !(misr & MISR_LRENP);
+	hcr->npie &= !(misr & MISR_NP);
+	hcr->vgrp0eie &= !(misr & MISR_VGRP0E);
+	hcr->vgrp0die &= !(misr & MISR_VGRP0D);
+	hcr->vgrp1eie &= !(misr & MISR_VGRP1E);
+	hcr->vgrp1die &= !(misr & MISR_VGRP1D);
+	g->ops->write_hcr(hcr);
+	if (g->entry_masked++ == 0)
+		klog(LOG_INFO, "vGIC: maintenance condition 0x%x already asserted at entry: its enable dropped "
+		     "(hardware deviation; counted from now on)", (unsigned)misr);
+}
+
 bool el2_vgic_entry(struct vm *vm)
 {
 	struct el2_vgic *g = el2_vgic_of(vm);
@@ -168,6 +206,7 @@ bool el2_vgic_entry(struct vm *vm)
 	unsigned n = fl.used > g->loaded ? fl.used : g->loaded;
 	bool ok = g->ops->load(bank, n, &fl.hcr, &g->caps);
 	g->loaded = fl.used;
+	mask_asserted_at_entry(g, &fl.hcr);
 	if (!ok)
 		g->hw_errors++;
 	return ok;

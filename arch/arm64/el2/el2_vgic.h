@@ -56,6 +56,8 @@ struct el2_vgic_ops {
 	bool (*save)(struct vgic_lr_bank *bank, unsigned nr, struct vgic_fold_in *in,
 		     const struct el2_vgic_caps *caps);
 	bool (*write_lr)(const struct vgic_lr *lr, unsigned n); /* one LR back (a DIR in place) */
+	uint32_t (*misr)(void);                                  /* ICH_MISR_EL2 / GICH_MISR */
+	void (*write_hcr)(const struct vgic_hcr *hcr);
 };
 extern const struct el2_vgic_ops el2_vgic_v3_ops;
 extern const struct el2_vgic_ops el2_vgic_v2_ops;
@@ -72,6 +74,7 @@ struct el2_vgic {
 	uint32_t hw_errors;     /* LRs the model produced that did not encode, reads that did not decode */
 	uint64_t maint_exits;   /* entries with a maintenance request, for the test operations */
 	uint64_t dir_traps;     /* trapped DIR writes (ICV_DIR_EL1 / the GICV_DIR page) */
+	uint64_t entry_masked;  /* entries whose maintenance condition held already: its enable dropped */
 };
 
 struct el2_vm;

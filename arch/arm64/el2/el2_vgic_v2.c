@@ -85,6 +85,9 @@ static bool v2_save(struct vgic_lr_bank *bank, unsigned nr, struct vgic_fold_in 
 	return ok;
 }
 
+static uint32_t v2_misr(void) { return rd(GICH_MISR); }
+static void v2_write_hcr(const struct vgic_hcr *hcr) { wr(GICH_HCR, vgic_v2_hcr_encode(hcr)); }
+
 const struct el2_vgic_ops el2_vgic_v2_ops = {
 	.version = VGIC_V2,
 	.probe = v2_probe,
@@ -92,4 +95,6 @@ const struct el2_vgic_ops el2_vgic_v2_ops = {
 	.load = v2_load,
 	.save = v2_save,
 	.write_lr = v2_write_lr,
+	.misr = v2_misr,
+	.write_hcr = v2_write_hcr,
 };

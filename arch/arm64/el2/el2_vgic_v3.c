@@ -22,6 +22,7 @@
 #define ICH_HCR_EL2 "S3_4_C12_C11_0"
 #define ICH_VTR_EL2 "S3_4_C12_C11_1"
 #define ICH_VMCR_EL2 "S3_4_C12_C11_7"
+#define ICH_MISR_EL2 "S3_4_C12_C11_2"
 #define ICH_LR_LO(n) "S3_4_C12_C12_" #n  /* ICH_LR0..7_EL2 */
 #define ICH_LR_HI(n) "S3_4_C12_C13_" #n  /* ICH_LR8..15_EL2 */
 #define ICC_SRE_EL2 "S3_4_C12_C9_5"
@@ -190,6 +191,17 @@ static bool v3_save(struct vgic_lr_bank *bank, unsigned nr, struct vgic_fold_in 
 	return ok;
 }
 
+static uint32_t v3_misr(void)
+{
+	isb();
+	return (uint32_t)MRS(ICH_MISR_EL2);
+}
+
+static void v3_write_hcr(const struct vgic_hcr *hcr)
+{
+	MSR(ICH_HCR_EL2, vgic_v3_hcr_encode(hcr));
+}
+
 const struct el2_vgic_ops el2_vgic_v3_ops = {
 	.version = VGIC_V3,
 	.probe = v3_probe,
@@ -197,4 +209,6 @@ const struct el2_vgic_ops el2_vgic_v3_ops = {
 	.load = v3_load,
 	.save = v3_save,
 	.write_lr = v3_write_lr,
+	.misr = v3_misr,
+	.write_hcr = v3_write_hcr,
 };

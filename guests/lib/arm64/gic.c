@@ -14,6 +14,10 @@
 #define ICC_CTLR_EL1 "S3_0_C12_C12_4"
 #define ICC_SRE_EL1 "S3_0_C12_C12_5"
 #define ICC_IGRPEN1_EL1 "S3_0_C12_C12_7"
+#define ICC_IAR0_EL1 "S3_0_C12_C8_0"
+#define ICC_EOIR0_EL1 "S3_0_C12_C8_1"
+#define ICC_BPR0_EL1 "S3_0_C12_C8_3"
+#define ICC_IGRPEN0_EL1 "S3_0_C12_C12_6"
 #define ICC_CTLR_EOIMODE (1ull << 1)
 #define ICC_SRE_SRE (1ull << 0)
 
@@ -24,6 +28,9 @@
 #define GICC_IAR 0x000cu
 #define GICC_EOIR 0x0010u
 #define GICC_CTLR_GRP0 (1u << 0)
+#define GICC_CTLR_GRP1 (1u << 1)
+#define GICC_CTLR_ACKCTL (1u << 2)
+#define GICC_CTLR_FIQEN (1u << 3)
 #define GICC_CTLR_EOIMODE (1u << 9)
 
 #define INTIDS_PER_WORD 32u
@@ -209,6 +216,69 @@ void gic_irq_window(unsigned spins)
 	for (unsigned i = 0; i < spins; i++)
 		__asm__ volatile("isb" ::: "memory");
 	__asm__ volatile("msr daifset, #2; isb" ::: "memory");
+}
+
+void gic_cpu_group_enable(unsigned group, bool on)
+{
+	if (guest_gic.version == 3) {
+		if (group)
+			__asm__ volatile("msr " ICC_IGRPEN1_EL1 ", %0; isb" : : "r"((uint64_t)on) : "memory");
+		else
+			__asm__ volatile("msr " ICC_IGRPEN0_EL1 ", %0; isb" : : "r"((uint64_t)on) : "memory");
+		return;
+	}
+	uint32_t b = group ? GICC_CTLR_GRP1 : GICC_CTLR_GRP0;
+	gicc_ctlr = on ? gicc_ctlr | b : gicc_ctlr & ~b;
+	wr32(ANVIL_ARM64_GICC_GPA + GICC_CTLR, gicc_ctlr);
+}
+
+void gic_dist_group_enable(unsigned group, bool on)
+{
+	uint32_t b = group ? GUEST_GICD_CTLR_GRP1 : GUEST_GICD_CTLR_GRP0;
+	uint32_t v = gicd_read32(GUEST_GICD_CTLR);
+
+	v = on ? v | b : v & ~b;
+	if (guest_gic.version == 3)
+		v |= GUEST_GICD_CTLR_ARE;
+	gicd_write32(GUEST_GICD_CTLR, v);
+}
+
+void gic_init_groups(void)
+{
+	if (guest_gic.version == 3) {
+		__asm__ volatile("msr " ICC_BPR0_EL1 ", %0" : : "r"(0ull) : "memory");
+		__asm__ volatile("msr " ICC_IGRPEN0_EL1 ", %0; isb" : : "r"(1ull) : "memory");
+		return;
+	}
+	gicc_ctlr |= GICC_CTLR_GRP0 | GICC_CTLR_GRP1 | GICC_CTLR_ACKCTL | GICC_CTLR_FIQEN;
+	wr32(ANVIL_ARM64_GICC_GPA + GICC_CTLR, gicc_ctlr);
+}
+
+uint32_t gic_ack_group(unsigned group)
+{
+	uint64_t iar;
+
+	if (guest_gic.version != 3 || group)
+		return gic_ack();
+	__asm__ volatile("mrs %0, " ICC_IAR0_EL1 : "=r"(iar) : : "memory");
+	return (uint32_t)iar;
+}
+
+void gic_eoi_group(unsigned group, uint32_t iar)
+{
+	if (guest_gic.version != 3 || group) {
+		gic_eoi(iar);
+		return;
+	}
+	__asm__ volatile("msr " ICC_EOIR0_EL1 ", %0; isb" : : "r"((uint64_t)iar) : "memory");
+}
+
+void gic_irq_fiq_window(unsigned spins)
+{
+	__asm__ volatile("msr daifclr, #3; isb" ::: "memory");
+	for (unsigned i = 0; i < spins; i++)
+		__asm__ volatile("isb" ::: "memory");
+	__asm__ volatile("msr daifset, #3; isb" ::: "memory");
 }
 
 void gic_line_assert(unsigned intid) { arch_test(ANVIL_ARM64_TEST_IRQ_ASSERT, intid, 0, 0); }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The EL1 exception dispatcher: guest_try first, then per-class handlers, the IRQ handler, then the default. */
+/* The EL1 exception dispatcher: guest_try first, then per-class handlers, the IRQ and FIQ handlers, then the default. */
 #include <guest/arch.h>
 #include <guest/report.h>
 #include <guest/trap.h>
@@ -10,6 +10,7 @@
 
 static guest_handler_fn handlers[EC_COUNT];
 static guest_handler_fn irq_handler;
+static guest_handler_fn fiq_handler;
 
 void guest_trap_dispatch(struct guest_frame *f);
 
@@ -26,6 +27,14 @@ guest_handler_fn guest_set_irq_handler(guest_handler_fn fn)
 	guest_handler_fn old = irq_handler;
 
 	irq_handler = fn;
+	return old;
+}
+
+guest_handler_fn guest_set_fiq_handler(guest_handler_fn fn)
+{
+	guest_handler_fn old = fiq_handler;
+
+	fiq_handler = fn;
 	return old;
 }
 
@@ -54,6 +63,9 @@ void guest_trap_dispatch(struct guest_frame *f)
 		}
 	} else if (f->vector == GUEST_VEC_IRQ && irq_handler) {
 		irq_handler(f);
+		return;
+	} else if (f->vector == GUEST_VEC_FIQ && fiq_handler) {
+		fiq_handler(f);
 		return;
 	}
 	trap_unexpected(f);

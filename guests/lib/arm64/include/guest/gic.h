@@ -92,6 +92,23 @@ static inline unsigned gic_intid(uint32_t iar) { return iar & 0xffffffu & (guest
 /* Unmask IRQs, give them `spins` ISBs' time to arrive, mask them again. */
 void gic_irq_window(unsigned spins);
 
+/*
+ * Both groups (vgic_groups). gic_init_groups: Group 0 enabled too and
+ * signalled as FIQ (GICv3: ICC_IGRPEN0_EL1; GICv2: GICC_CTLR EnableGrp1,
+ * AckCtl so GICC_IAR acknowledges either group, FIQEn). The enables of one
+ * group in the CPU interface (ICC_IGRPEN<g>_EL1, GICC_CTLR EnableGrp<g>)
+ * and in the distributor (GICD_CTLR EnableGrp<g>). Acknowledge and end
+ * through the group's registers (GICv3 ICC_IAR0/EOIR0_EL1 for Group 0;
+ * GICv2 GICC_IAR/EOIR for both).
+ */
+void gic_init_groups(void);
+void gic_cpu_group_enable(unsigned group, bool on);
+void gic_dist_group_enable(unsigned group, bool on);
+uint32_t gic_ack_group(unsigned group);
+void gic_eoi_group(unsigned group, uint32_t iar);
+/* Unmask IRQs and FIQs for `spins` ISBs, mask them again. */
+void gic_irq_fiq_window(unsigned spins);
+
 /* The interrupt-line test operations (ARM64_TEST_IRQ_*). */
 void gic_line_assert(unsigned intid);
 void gic_line_deassert(unsigned intid);

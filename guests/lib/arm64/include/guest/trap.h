@@ -8,7 +8,8 @@
  * Precedence: a synchronous exception raised inside guest_try() goes to that
  * try; otherwise the handler for its class runs (guest_set_handler); with
  * none, `unexpected_exception` is reported as failed and the payload ends.
- * An IRQ goes to the IRQ handler (guest_set_irq_handler), or is unexpected.
+ * An IRQ goes to the IRQ handler (guest_set_irq_handler), an FIQ to the FIQ
+ * handler (guest_set_fiq_handler), or is unexpected.
  */
 #ifndef GUEST_TRAP_H
 #define GUEST_TRAP_H
@@ -50,6 +51,13 @@ guest_handler_fn guest_set_handler(unsigned ec, guest_handler_fn fn);
  * (guest/gic.h).
  */
 guest_handler_fn guest_set_irq_handler(guest_handler_fn fn);
+
+/*
+ * The same for FIQs (NULL: an FIQ is unexpected). Group 0 interrupts of the
+ * vGIC arrive as FIQs on GICv3 (the virtual CPU interface signals Group 0
+ * as vFIQ) and on GICv2 with GICC_CTLR.FIQEn (guest/gic.h).
+ */
+guest_handler_fn guest_set_fiq_handler(guest_handler_fn fn);
 
 /* What guest_try caught. */
 struct guest_trap {
