@@ -190,6 +190,51 @@ static void test_active_overflow_lrenp_tdir_eoicount(void **state)
 	assert_int_equal(vgic_refused(&fx.vm), 0);
 }
 
+/*
+ * EOIcount is judged by the EOImode of the entry it was counted in, not the
+ * VMCR read at the exit: the guest changes EOImode without trapping.
+ */
+static void test_eoicount_uses_entry_eoimode(void **state)
+{
+	(void)state;
+	setup_vm(VGIC_V3, 2, 1, false);
+	for (unsigned i = 0; i < 4; i++)
+		pend(40 + i, (uint8_t)(0x80 - 8 * i));
+	flush();
+	guest_ack(0);
+	guest_ack(1); /* 43, 42 active */
+	fold();
+	flush(); /* EOImode 0: 41, 40 listed, 43 and 42 wait outside */
+	assert_int_equal(fx.fl.unlisted.count[VGIC_AP_ACTIVE], 2);
+	/* EOImode 0 EOIs of 43 and 42 (no LR: EOIcount 2), then EOImode 1 */
+	fx.in.eoicount = 2;
+	fx.in.vmcr.eoim = true;
+	fold();
+	assert_int_equal(fx.fo.eoicount_used, 2);
+	assert_false(vgic_irq_is_active(irq_of(43)));
+	assert_false(vgic_irq_is_active(irq_of(42)));
+	assert_true(fx.vcpu[0].cpuif.eoimode);
+
+	/* EOImode 1 now: 41 and 40 taken and dropped, 40 left outside */
+	flush();
+	guest_ack(0);
+	guest_ack(1);
+	fold();
+	pend(44, 0x10);
+	pend(45, 0x18);
+	flush(); /* 44, 45 listed, 41 and 40 active outside behind TDIR */
+	assert_int_equal(fx.fl.unlisted.count[VGIC_AP_ACTIVE], 2);
+	assert_true(fx.fl.hcr.tdir);
+	/* their EOIRs (drop only) counted; DIRs trapped (here after the fold); EOImode 0 */
+	fx.in.eoicount = 2;
+	fx.in.vmcr.eoim = false;
+	fold();
+	assert_int_equal(fx.fo.eoicount_used, 0);
+	assert_true(vgic_irq_is_active(irq_of(41)));
+	assert_true(vgic_irq_is_active(irq_of(40)));
+	assert_int_equal(vgic_refused(&fx.vm), 0);
+}
+
 static void test_eoicount_beyond_candidates(void **state)
 {
 	(void)state;
@@ -680,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_fill_without_overflow),
 		cmocka_unit_test(test_pending_overflow_sets_npie),
 		cmocka_unit_test(test_active_overflow_lrenp_tdir_eoicount),
+		cmocka_unit_test(test_eoicount_uses_entry_eoimode),
 		cmocka_unit_test(test_eoicount_beyond_candidates),
 		cmocka_unit_test(test_level_eoi_maintenance_resamples),
 		cmocka_unit_test(test_phases_checked),

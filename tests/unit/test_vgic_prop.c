@@ -12,8 +12,10 @@
  *    highest-priority pending LR the priority mask, the running priority
  *    (from the active priorities it keeps) and the group enables let
  *    through; EOI the most recent one (priority drop, and deactivation with
- *    EOImode 0: in its LR, or EOIcount + 1 if it is in none); DIR in any
- *    order with EOImode 1 (trapped when TDIR, or GICv2's trap_dir, says so);
+ *    EOImode 0 in its LR; EOIcount + 1 if it is in none, in either EOImode);
+ *    DIR in any order with EOImode 1 (trapped when TDIR, or GICv2's
+ *    trap_dir, says so; else in its LR, or EOIcount + 1); EOImode changes
+ *    (untrapped, seen at the next exit) whenever nothing is active;
  *  - a reference model of what the interrupts must do: per INTID its
  *    pending latch, line, GICv2 SGI sources and active state, changed
  *    exactly as the architecture says by every operation.
@@ -548,29 +550,55 @@ static bool guest_ack(struct world *w, bool *acked)
 	return true;
 }
 
-/* What hardware does for a deactivation by INTID that no trap intercepts. */
+/* The LR holding this interrupt (and GICv2 SGI source) active, or -1. */
+static int hw_find_active(const struct world *w, const struct act *a)
+{
+	for (unsigned k = 0; k < w->nr_lrs; k++)
+		if (hw_vintid(w, k) == a->intid && hw_src(w, k) == a->src && (hw_state(w, k) & 2))
+			return (int)k;
+	return -1;
+}
+
+/* EOIcount + 1, 5 bits, wrapping (IHI 0069 ICH_HCR_EL2, IHI 0048B GICH_HCR). */
+static void hw_count_eoi(struct world *w)
+{
+	w->hcr = (w->hcr & ~(0x1full << 27)) | ((uint64_t)((hw_eoicount(w) + 1) & 0x1f) << 27);
+}
+
+/*
+ * What hardware does for a deactivation by INTID that no trap intercepts
+ * (an EOImode 0 EOIR, an EOImode 1 DIR): in the matching LR, or EOIcount + 1
+ * if there is none.
+ */
 static bool hw_deactivate(struct world *w, const struct act *a)
 {
 	struct ref_irq *r = &w->ref[a->intid];
+	int lr = hw_find_active(w, a);
+	unsigned k, st;
 
 	CHECK(r->active && r->active_src == a->src, "the guest deactivates %u, not active", a->intid);
 	r->active = false;
-	for (unsigned k = 0; k < w->nr_lrs; k++) {
-		unsigned st = hw_state(w, k);
-
-		if (hw_vintid(w, k) != a->intid || hw_src(w, k) != a->src || !(st & 2))
-			continue;
-		hw_set_state(w, k, st & 1);
-		if (hw_hw(w, k) && !phys_deactivate(w, hw_pintid(w, k)))
-			return false;
-		if ((st & 1) == 0 && hw_eoi(w, k))
-			w->mi_wait |= 1u << k;
+	if (lr < 0) {
+		hw_count_eoi(w);
 		return true;
 	}
-	w->hcr = (w->hcr & ~(0x1full << 27)) | ((uint64_t)((hw_eoicount(w) + 1) & 0x1f) << 27);
+	k = (unsigned)lr;
+	st = hw_state(w, k);
+	hw_set_state(w, k, st & 1);
+	if (hw_hw(w, k) && !phys_deactivate(w, hw_pintid(w, k)))
+		return false;
+	if ((st & 1) == 0 && hw_eoi(w, k))
+		w->mi_wait |= 1u << k;
 	return true;
 }
 
+/*
+ * The EOIR: the priority drop, then with EOImode 0 the deactivation. An
+ * EOIR that finds no LR holding the interrupt active increments EOIcount
+ * in both EOImodes (IHI 0069 VirtualWriteEOIR0/1, IHI 0048B GICH_HCR.EOICount,
+ * as QEMU does): under EOImode 1 that count is a priority drop only, and
+ * the interrupt stays active until its DIR.
+ */
 static bool guest_eoi(struct world *w)
 {
 	struct act a;
@@ -580,6 +608,8 @@ static bool guest_eoi(struct world *w)
 	a = w->stack[--w->depth]; /* priority drop */
 	T("eoi %u%s\n", a.intid, vm_eoim(w) ? " (drop only)" : "");
 	if (vm_eoim(w)) {
+		if (hw_find_active(w, &a) < 0)
+			hw_count_eoi(w);
 		w->dropped[w->ndropped++] = a;
 		return true;
 	}

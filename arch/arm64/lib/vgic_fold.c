@@ -99,12 +99,20 @@ int vgic_fold(struct vgic_vm *vm, unsigned vcpu, const struct vgic_fold_in *in,
 	if (v->bank.phase != VGIC_BANK_LOADED)
 		return VGIC_E_STATE;
 	/*
-	 * EOIcount also counts EOImode 1 EOIRs of interrupts in no LR (IHI 0069
-	 * ICH_HCR_EL2.EOIcount: every EOI that clears an active-priority bit):
-	 * those only dropped the priority, their DIR (trapped: TDIR) deactivates.
-	 * Found by the vgic_lr_overflow payload (eoimode1_*).
+	 * EOIcount counts EOIRs that found no LR in either EOImode (IHI 0069
+	 * VirtualWriteEOIR0/1; IHI 0048B GICH_HCR.EOICount; QEMU does so): under
+	 * EOImode 1 those only dropped the priority, their DIR (trapped: TDIR)
+	 * deactivates (found by the vgic_lr_overflow payload, eoimode1_*).
+	 *
+	 * Which EOImode counted is the one of this entry (v->cpuif, read at the
+	 * last exit, what the fill classified with), not the VMCR read now: the
+	 * guest writes EOImode without trapping, and may do so once its EOIs
+	 * are done, so an exit can show EOImode 1 with a count of EOImode 0
+	 * deactivations (found by the property test). Only interrupts active
+	 * outside the LRs at entry can be counted, and a guest that changes
+	 * EOImode with none active has EOIed all of those before the change.
 	 */
-	ok = in->vmcr.eoim ? true : apply_eoicount(vm, v, in->eoicount, out);
+	ok = v->cpuif.eoimode ? true : apply_eoicount(vm, v, in->eoicount, out);
 	for (unsigned k = 0; k < v->bank.nr; k++)
 		ok &= fold_lr(vm, &v->bank, k, out);
 	vgic_cpuif_load(vm, vcpu, &in->vmcr, in->rpr);

@@ -7,12 +7,15 @@
  * the VMCR and the running priority (from the APRs) before vgic_fold().
  * The fold then, for this vCPU:
  *
- *  1. deactivates EOIcount interrupts among those active outside the LRs,
+ *  1. if this entry ran with EOImode 0 (the cpuif state the fill used, not
+ *     the VMCR read now: the guest changes EOImode without trapping),
+ *     deactivates EOIcount interrupts among those active outside the LRs,
  *     highest priority first (the priority they were acknowledged at; the
  *     order an EOImode 0 guest must have EOIed them in, most recent
  *     first). Their HW ones are returned for EL2 to deactivate physically.
  *     EOIcount beyond the candidates (a guest EOIing what it never took)
- *     is counted and ignored;
+ *     is counted and ignored. With EOImode 1 the count (EOIRs that found no
+ *     LR only dropped the priority) is ignored: DIR traps instead;
  *  2. replays each LR into its record (vgic_irq_unlist: what the guest
  *     acknowledged and deactivated), handles an LR that signals an EOI
  *     maintenance interrupt (the record resamples its inputs: a level line
