@@ -25,6 +25,8 @@ help:
 	@echo "make run [PLATFORM=name]   build, boot PLATFORM (default $(PLATFORM)), run every payload"
 	@echo "make test                  host unit tests + every platform this machine can run"
 	@echo "make unit                  host unit tests only"
+	@echo "make fuzz [FUZZ_S=s]       every parser's libFuzzer harness for FUZZ_S seconds, then a table"
+	@echo "make decoder-diff          the x86 instruction-length decoder against LLVM's disassembler"
 	@echo "make bench PLATFORM=name   run benchmarks and print a table"
 	@echo "make iso | efi | kernel    build images only"
 	@echo "make deps                  install/build third-party dependencies into $(DEPS)"
@@ -33,6 +35,7 @@ help:
 include arch/$(ARCH)/arch.mk
 include tools/deps/deps.mk
 include tests/unit/build.mk
+include tests/fuzz/build.mk
 include guests/build.mk
 include kernel/build.mk
 include boot/efi/build.mk

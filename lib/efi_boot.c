@@ -89,15 +89,26 @@ void efi_map_sort(void *map, size_t size, size_t stride)
 	}
 }
 
-/* Append, merging with the previous region when adjacent and alike. */
-static void map_append(struct boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
+/*
+ * Append, merging with the previous region when adjacent and alike. A region
+ * running past 2^64 is not merged: the sum would wrap; boot_map_add clips it.
+ * When the map is full it is sanitized (merging what touches or overlaps)
+ * and tried once more. Returns -1 if the region, or a piece the sanitizing
+ * had to drop, is lost (each recorded as an error).
+ */
+static int map_append(struct boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
 {
 	struct boot_mem_region *last = bi->region_count ? &bi->regions[bi->region_count - 1] : NULL;
+	int dropped = 0;
 
-	if (last && last->type == type && last->base + last->length == base)
+	if (last && last->type == type && last->base + last->length == base &&
+	    len <= UINT64_MAX - base) {
 		last->length += len;
-	else
-		boot_map_add(bi, base, len, type); /* records an error if full */
+		return 0;
+	}
+	if (bi->region_count >= BOOT_MAX_REGIONS)
+		dropped = boot_map_sanitize_count(bi);
+	return boot_map_add(bi, base, len, type) != 0 || dropped ? -1 : 0;
 }
 
 void efi_map_convert(struct boot_info *bi, void *descs, size_t size, size_t desc_size,
@@ -110,16 +121,34 @@ void efi_map_convert(struct boot_info *bi, void *descs, size_t size, size_t desc
 		return;
 	}
 	size_t n = size / desc_size;
-	efi_map_sort(descs, size, desc_size);
-	for (size_t i = 0; i < n; i++) {
-		struct efi_mem_desc d = efi_map_desc(descs, desc_size, i);
-		uint64_t len = d.pages * EFI_MAP_PAGE_SIZE;
+	bool dropped = false;
 
-		if (d.pages > UINT64_MAX / EFI_MAP_PAGE_SIZE)
-			len = UINT64_MAX - d.phys_start; /* boot_map clips too */
-		map_append(bi, d.phys_start, len, efi_mem_type_to_boot(d.type));
+	efi_map_sort(descs, size, desc_size);
+	/*
+	 * Everything but conventional memory first, resolved on its own; then
+	 * the USABLE descriptors, but only if no reservation was lost for lack
+	 * of room: a USABLE range could cover it. A full map loses USABLE
+	 * memory, never a reservation.
+	 */
+	for (int usable = 0; usable < 2 && !dropped; usable++) {
+		for (size_t i = 0; i < n; i++) {
+			struct efi_mem_desc d = efi_map_desc(descs, desc_size, i);
+			uint64_t len = d.pages * EFI_MAP_PAGE_SIZE;
+			uint32_t type = efi_mem_type_to_boot(d.type);
+
+			if ((type == BOOT_MEM_USABLE) != (usable == 1))
+				continue;
+			if (d.pages > UINT64_MAX / EFI_MAP_PAGE_SIZE)
+				len = UINT64_MAX - d.phys_start; /* boot_map clips too */
+			if (map_append(bi, d.phys_start, len, type) != 0 && !usable)
+				dropped = true;
+		}
+		if (boot_map_sanitize_count(bi) != 0 && !usable)
+			dropped = true;
 	}
-	boot_map_sanitize(bi);
+	if (dropped)
+		boot_info_error(bi, "memory map full: conventional memory ignored (it could cover a "
+				"dropped reservation)");
 	/* The kernel's pages are LoaderData like the front end's; tell them apart. */
 	boot_map_reserve(bi, kernel_base, kernel_end - kernel_base, BOOT_MEM_KERNEL);
 }

@@ -40,6 +40,16 @@
 
 _Static_assert(MB2_RSDP_V2_LEN <= BOOT_RSDP_MAX, "RSDP copy fits boot_info");
 
+/*
+ * The tags are walked three times, so that a full map can only ever lose
+ * USABLE memory, never a reservation: first everything except USABLE memory
+ * map entries and module reservations (all messages come from this pass);
+ * then, unless a reservation was dropped, the USABLE entries; then the
+ * modules are reserved (boot_map_reserve carves first, so that holds even
+ * when it has no room to record them). Later passes report nothing twice.
+ */
+enum mb2_pass { MB2_PASS_MAIN, MB2_PASS_USABLE, MB2_PASS_MODULES };
+
 struct mb2_ctx {
 	const uint8_t *mbi;
 	uint32_t total;        /* checked total_size */
@@ -47,6 +57,8 @@ struct mb2_ctx {
 	int errors;
 	bool have_mmap;
 	bool have_new_rsdp;    /* an ACPI 2.0+ RSDP beats an old one */
+	enum mb2_pass pass;
+	bool dropped;          /* a non-USABLE entry found no room in the map */
 };
 
 static void mb2_error(struct mb2_ctx *c, const char *fmt, ...)
@@ -56,6 +68,8 @@ static void mb2_error(struct mb2_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (c->pass != MB2_PASS_MAIN)
+		return; /* said in the first pass */
 	c->errors++;
 	va_start(ap, fmt);
 	boot_info_verror(c->bi, fmt, ap);
@@ -182,7 +196,10 @@ static void mb2_tag_module(struct mb2_ctx *c, uint32_t off, uint32_t size)
 		return;
 	}
 	/* Reserve even modules we cannot list: their memory is in use. */
-	mb2_reserve(c, start, (uint64_t)end - start);
+	if (c->pass == MB2_PASS_MODULES) {
+		mb2_reserve(c, start, (uint64_t)end - start);
+		return;
+	}
 	if (bi->module_count >= BOOT_MAX_MODULES) {
 		mb2_error(c, "module at offset 0x%x not listed: more than %u modules",
 			  off, BOOT_MAX_MODULES);
@@ -207,6 +224,23 @@ static uint32_t mb2_mem_type(uint32_t mb2_type)
 	case MB2_MMAP_BADRAM: return BOOT_MEM_BAD;
 	default: return BOOT_MEM_RESERVED; /* spec: any other value is reserved */
 	}
+}
+
+/*
+ * boot_map_add; when the map is full, sanitize it (merging what touches or
+ * overlaps) and try once more.
+ */
+static int mb2_map_add(struct mb2_ctx *c, uint64_t base, uint64_t len, uint32_t type)
+{
+	struct boot_info *bi = c->bi;
+	int dropped;
+
+	if (bi->region_count < BOOT_MAX_REGIONS)
+		return boot_map_add(bi, base, len, type);
+	dropped = boot_map_sanitize_count(bi); /* each drop recorded */
+	c->errors += dropped;
+	c->dropped = c->dropped || dropped != 0;
+	return boot_map_add(bi, base, len, type);
 }
 
 static void mb2_tag_mmap(struct mb2_ctx *c, uint32_t off, uint32_t size)
@@ -240,14 +274,20 @@ static void mb2_tag_mmap(struct mb2_ctx *c, uint32_t off, uint32_t size)
 			  off, rest, count);
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *e = c->mbi + off + MB2_MMAP_HEADER + i * esize;
-		uint32_t before = c->bi->error_count;
-		int rc = boot_map_add(c->bi, mb2_rd64(e), mb2_rd64(e + 8),
-				      mb2_mem_type(mb2_rd32(e + 16)));
+		uint32_t type = mb2_mem_type(mb2_rd32(e + 16));
+		uint32_t before;
+		int rc;
 
+		if ((type == BOOT_MEM_USABLE) != (c->pass == MB2_PASS_USABLE))
+			continue;
+		before = c->bi->error_count;
+		rc = mb2_map_add(c, mb2_rd64(e), mb2_rd64(e + 8), type);
 		/* A clipped region records an error but succeeds. */
 		mb2_count_map_errors(c, before, rc != 0);
-		if (rc != 0)
+		if (rc != 0) {
+			c->dropped = c->dropped || type != BOOT_MEM_USABLE;
 			return; /* map full: the rest cannot fit either */
+		}
 	}
 }
 
@@ -349,6 +389,16 @@ static bool mb2_tag_known_unused(uint32_t type)
 static void mb2_tag(struct mb2_ctx *c, uint32_t type, uint32_t off,
 		    uint32_t size)
 {
+	if (c->pass == MB2_PASS_USABLE) {
+		if (type == MB2_TAG_MMAP)
+			mb2_tag_mmap(c, off, size);
+		return;
+	}
+	if (c->pass == MB2_PASS_MODULES) {
+		if (type == MB2_TAG_MODULE)
+			mb2_tag_module(c, off, size);
+		return;
+	}
 	switch (type) {
 	case MB2_TAG_CMDLINE: mb2_tag_cmdline(c, off, size); break;
 	case MB2_TAG_LOADER_NAME: mb2_tag_loader_name(c, off, size); break;
@@ -406,7 +456,8 @@ static void mb2_walk(struct mb2_ctx *c)
 int mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
 	      struct boot_info *out)
 {
-	struct mb2_ctx c = { mbi, 0, out, 0, false, false };
+	struct mb2_ctx c = { mbi, 0, out, 0, false, false, MB2_PASS_MAIN, false };
+	int dropped;
 
 	memset(out, 0, sizeof(*out));
 	out->magic = BOOT_INFO_MAGIC;
@@ -439,6 +490,19 @@ int mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
 	mb2_walk(&c);
 	if (!c.have_mmap)
 		mb2_error(&c, "no memory map tag");
+	/* The reservations alone, resolved while no USABLE entry is in the map. */
+	dropped = boot_map_sanitize_count(out);
+	c.errors += dropped;
+	if (c.dropped || dropped) {
+		mb2_error(&c, "memory map full: available memory ignored "
+			  "(it could cover a dropped reservation)");
+	} else {
+		c.pass = MB2_PASS_USABLE;
+		mb2_walk(&c);
+	}
+	c.pass = MB2_PASS_MODULES;
+	mb2_walk(&c);
+	c.pass = MB2_PASS_MAIN;
 	mb2_reserve(&c, mbi_phys, c.total);
 
 	c.errors += boot_map_sanitize_count(out);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Length decoder for the exiting instructions (see x86_insn.h), 64-bit mode
- * only. Prefix and opcode encodings: Intel SDM vol. 2 ch. 2.1-2.2 and
- * appendix A; AMD APM vol. 3 ch. 1.2 (legacy and REX prefixes) and the
- * instruction pages of SVM's 0F 01 Dx group.
+ * Length decoder for the exiting instructions (see x86_insn.h), in 64-,
+ * 32- and 16-bit mode (REX exists only in the first). Prefix and opcode
+ * encodings: Intel SDM vol. 2 ch. 2.1-2.2 and appendix A; AMD APM vol. 3
+ * ch. 1.2 (legacy and REX prefixes) and the instruction pages of SVM's
+ * 0F 01 Dx group.
  */
 #include "x86_insn.h"
 
@@ -11,6 +12,12 @@
 
 #define X86_MAX_LEN 15u   /* longer instructions raise #GP on real hardware */
 #define X86_REX_B 0x01u   /* extends the register in the opcode's low bits */
+
+/* Prefixes seen, for the rules of x86_prefixes_allowed(). */
+#define X86_SEEN_LOCK 0x1u
+#define X86_SEEN_66 0x2u
+#define X86_SEEN_F2 0x4u
+#define X86_SEEN_F3 0x8u
 
 /* Where the decoder is: the bytes it may look at and how far it got. */
 struct x86_cursor {
@@ -48,15 +55,17 @@ static bool x86_rex(uint8_t b)
  * Consume prefixes up to the opcode byte, returned in *op. A REX prefix
  * counts only directly before the opcode: the CPU ignores one followed by a
  * legacy prefix, though its byte still adds to the length. *rex is the
- * effective one (0 if none); *last_rep is the last F2/F3 seen.
+ * effective one (0 if none); *last_rep is the last F2/F3 seen; *seen has
+ * X86_SEEN_* bits. Outside 64-bit mode 40-4F are opcodes (INC/DEC).
  */
-static bool x86_prefixes(struct x86_cursor *c, struct x86_insn *out, uint8_t *rex,
-			 uint8_t *last_rep, uint8_t *op)
+static bool x86_prefixes(struct x86_cursor *c, enum x86_mode mode, struct x86_insn *out,
+			 uint8_t *rex, uint8_t *last_rep, unsigned *seen, uint8_t *op)
 {
 	uint8_t b;
 
 	*rex = 0;
 	*last_rep = 0;
+	*seen = 0;
 	while (x86_next(c, &b)) {
 		if (x86_legacy_prefix(b)) {
 			*rex = 0;
@@ -66,7 +75,9 @@ static bool x86_prefixes(struct x86_cursor *c, struct x86_insn *out, uint8_t *re
 				out->rep = 1;
 			if (b == 0xf2 || b == 0xf3)
 				*last_rep = b;
-		} else if (x86_rex(b)) {
+			*seen |= b == 0xf0 ? X86_SEEN_LOCK : b == 0x66 ? X86_SEEN_66 :
+				 b == 0xf2 ? X86_SEEN_F2 : b == 0xf3 ? X86_SEEN_F3 : 0;
+		} else if (mode == X86_MODE_64 && x86_rex(b)) {
 			*rex = b;
 		} else {
 			*op = b;
@@ -154,23 +165,50 @@ static enum x86_insn_kind x86_decode_op(struct x86_cursor *c, uint8_t op, uint8_
 	}
 }
 
-int x86_insn_decode(const uint8_t *bytes, size_t n, struct x86_insn *out)
+/*
+ * Prefixes that make the bytes something other than the instruction (found
+ * by the LLVM differential, tests/fuzz/decoder_diff.c):
+ *  - LOCK: none of these instructions is lockable, so the CPU raises #UD
+ *    (Intel SDM vol. 2A, LOCK; AMD APM vol. 3 1.2.5) and nothing exits;
+ *  - 66/F2/F3 on an instruction the SDM marks NP (WBINVD, XSETBV): #UD or
+ *    another instruction (vol. 2A 3.1.1.1; F3 0F 09 is WBNOINVD);
+ *  - F2/F3 on RDPRU: F3 0F 01 FD is RMPQUERY (AMD APM vol. 3).
+ */
+static bool x86_prefixes_allowed(enum x86_insn_kind k, unsigned seen)
+{
+	if (seen & X86_SEEN_LOCK)
+		return false;
+	if (k == X86_INSN_WBINVD || k == X86_INSN_XSETBV)
+		return !(seen & (X86_SEEN_66 | X86_SEEN_F2 | X86_SEEN_F3));
+	if (k == X86_INSN_RDPRU)
+		return !(seen & (X86_SEEN_F2 | X86_SEEN_F3));
+	return true;
+}
+
+int x86_insn_decode_mode(const uint8_t *bytes, size_t n, enum x86_mode mode,
+			 struct x86_insn *out)
 {
 	struct x86_cursor c = { bytes, n < X86_MAX_LEN ? n : X86_MAX_LEN, 0 };
 	struct x86_insn insn = { 0 };
 	uint8_t rex, last_rep, op;
+	unsigned seen;
 
-	if (!bytes || !out)
+	if (!bytes || !out || (mode != X86_MODE_64 && mode != X86_MODE_32 && mode != X86_MODE_16))
 		return -1;
 	/* Running out of bytes within the first 15 is truncation or overlength. */
-	if (!x86_prefixes(&c, &insn, &rex, &last_rep, &op))
+	if (!x86_prefixes(&c, mode, &insn, &rex, &last_rep, &seen, &op))
 		return -1;
 	insn.kind = x86_decode_op(&c, op, rex, last_rep);
-	if (insn.kind == X86_INSN_UNKNOWN)
+	if (insn.kind == X86_INSN_UNKNOWN || !x86_prefixes_allowed(insn.kind, seen))
 		return -1;
 	insn.len = (uint8_t)c.at;
 	*out = insn;
 	return 0;
+}
+
+int x86_insn_decode(const uint8_t *bytes, size_t n, struct x86_insn *out)
+{
+	return x86_insn_decode_mode(bytes, n, X86_MODE_64, out);
 }
 
 const char *x86_insn_name(enum x86_insn_kind k)

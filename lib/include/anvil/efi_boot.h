@@ -58,7 +58,9 @@ void efi_map_sort(void *descs, size_t size, size_t stride);
 /*
  * Replace bi's regions by the map in descs (size bytes, stride desc_size; the
  * descriptors are sorted in place), sanitized, with [kernel_base,
- * kernel_end) reserved as BOOT_MEM_KERNEL.
+ * kernel_end) reserved as BOOT_MEM_KERNEL. As in mb2_parse, a full map never
+ * hands out a reservation: conventional memory goes in last, and not at all
+ * (an error recorded) if a reservation found no room.
  */
 void efi_map_convert(struct boot_info *bi, void *descs, size_t size, size_t desc_size,
 		     uint64_t kernel_base, uint64_t kernel_end);

@@ -64,7 +64,10 @@ enum mb2_fb_type {
  * Zero *out, set magic/version/loader ("multiboot2", or "multiboot2 (NAME)"
  * from the boot loader name tag) and fill it from the information structure
  * at mbi (physical address mbi_phys). The MBI itself and every module are
- * reserved as BOOTLOADER in the map, which is sanitized at the end. Returns
+ * reserved as BOOTLOADER in the map, which is sanitized at the end. A full
+ * map never hands out a reservation: the entries that are not available
+ * memory go in first, and if one of them finds no room, no available memory
+ * is taken at all (recorded as an error). Returns
  * the number of problems found; each is also recorded in out->errors (where
  * the count saturates at BOOT_MAX_ERRORS).
  */
