@@ -87,8 +87,12 @@ int uart16550_loopback_test(struct uart16550 *u, char *err, size_t err_len)
 {
 	static const uint8_t pattern[] = { 0x55, 0xaa, 0x00, 0xff, 'A' };
 	int rc = 0;
-	for (unsigned i = 0; i < SPIN_LIMIT && !(rd(u, UART_LSR) & LSR_THR_EMPTY); i++)
-		;
+	/*
+	 * Everything written before must be on the line, the shift register
+	 * included (TEMT), or the switch to loopback catches a byte mid-flight
+	 * (Bochs then loops none of the test bytes back).
+	 */
+	uart16550_flush(u);
 	uint8_t mcr = rd(u, UART_MCR);
 	wr(u, UART_MCR, mcr | MCR_LOOPBACK);
 	while (rd(u, UART_LSR) & LSR_DATA_READY)
