@@ -129,6 +129,9 @@ struct dt_platform;
 /* Parse the device tree into *d and arm64_platform; -1 with err if it is unusable. */
 int arm64_platform_init(const void *fdt, struct dt_platform *d, char *err, size_t n);
 
+/* Entered at EL1 (el1_entry.c): say so on the UART, plan no test, power off. */
+__attribute__((noreturn)) void arm64_el1_stop(void);
+
 /* PSCI calls through the conduit the DT names (power.c). */
 uint64_t arm64_psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 

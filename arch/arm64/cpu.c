@@ -49,6 +49,10 @@ static void platform_from(struct boot_info *bi)
 
 void arch_early_init(struct boot_info *bi)
 {
+	if (arm64_current_el() != 2) {
+		platform_from(bi); /* for the UART and PSCI conduit only */
+		arm64_el1_stop();
+	}
 	write_sysreg(vbar_el2, (uint64_t)(uintptr_t)arm64_vectors);
 	/* Leave VHE if firmware entered us with it (UEFI runs with E2H/TGE set on some boards). */
 	write_sysreg(hcr_el2, HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO);

@@ -28,6 +28,18 @@ image_header:
 image_start:
 	mov	x19, x0			/* the device tree */
 	mrs	x20, cntpct_el0		/* hand-off time */
+	/*
+	 * Entered at EL1 (no EL2 for us): let the C code's FP/SIMD stores
+	 * (newlib's variadic prologues) through CPACR_EL1.FPEN, so it can get
+	 * far enough to say so (arch/arm64/el1_entry.c). At EL2, CPTR_EL2 is set up later.
+	 */
+	mrs	x1, CurrentEL
+	cmp	x1, #(1 << 2)
+	b.ne	0f
+	mov	x1, #(3 << 20)
+	msr	cpacr_el1, x1
+	isb
+0:
 	msr	daifset, #0xf		/* nothing may interrupt us before the vectors are set */
 	/* Exceptions use SP_ELx (SPSel=1): the exception stack; the kernel runs on SP_EL0. */
 	msr	spsel, #1
