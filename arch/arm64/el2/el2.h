@@ -62,12 +62,16 @@ int el2_unmap(struct vm *vm, uint64_t gpa, uint64_t size);
 int el2_set_access(struct vm *vm, uint64_t gpa, uint32_t access);
 bool el2_gpa_access(struct vm *vm, uint64_t gpa, uint32_t *access);
 void el2_walk_reach(struct vm *vm, const struct vm_reach_visitor *vis);
-/* Load VTTBR_EL2 and invalidate the VMID's translations if stage 2 changed. */
-void el2_vm_load(struct el2_vm *s);
+/* Make s the VM in VTTBR_EL2 (at vCPU set-up: it stays there until the VM is destroyed). */
+void el2_vm_activate(struct el2_vm *s);
+/* Before an entry: invalidate the VMID's cached translations if stage 2 changed since the last one. */
+void el2_vm_flush_if_changed(struct el2_vm *s);
 
 /* el2_vcpu.c */
 int el2_vcpu_setup(struct vcpu *v, const struct vcpu_entry *e);
 int el2_vcpu_run(struct vcpu *v, struct vm_exit *e);
+/* Back to the host's HCR_EL2, MDCR_EL2 and an empty VTTBR_EL2 (when a VM is destroyed). */
+void el2_host_controls_restore(void);
 bool el2_gva_to_gpa(struct vcpu *v, uint64_t gva, uint32_t access, uint64_t *gpa, uint32_t *pf_error);
 
 /* el2_exit.c */

@@ -101,6 +101,28 @@ static void sync_icache(uint64_t base, uint64_t size)
 	isb();
 }
 
+/*
+ * HCR_EL2, MDCR_EL2 and VTTBR_EL2 hold the guest's values from its set-up
+ * until its VM is destroyed, not only while it runs: without VHE every bit
+ * they set acts on EL1 and EL0 alone (IMO/FMO/AMO route to EL2 in both
+ * settings), so the host never notices, and the exit path needs no writes
+ * and no ISB for them.
+ */
+static void guest_controls_load(struct vcpu *v, const struct el2_vcpu *c)
+{
+	write_sysreg(hcr_el2, c->hcr);
+	write_sysreg(mdcr_el2, GUEST_MDCR);
+	el2_vm_activate(el2_vm_of(v->vm));
+}
+
+void el2_host_controls_restore(void)
+{
+	write_sysreg(hcr_el2, HOST_HCR);
+	write_sysreg(mdcr_el2, 0);
+	write_sysreg(vttbr_el2, 0);
+	isb();
+}
+
 int el2_vcpu_setup(struct vcpu *v, const struct vcpu_entry *e)
 {
 	struct el2_vcpu *c = el2_vcpu_of(v);
@@ -113,6 +135,7 @@ int el2_vcpu_setup(struct vcpu *v, const struct vcpu_entry *e)
 		c->hcr |= HCR_TID5; /* TID5 is RES0 without FEAT_MTE2 */
 	c->entries = c->minimal_exits = 0;
 	el1_reset(e->sp);
+	guest_controls_load(v, c);
 	sync_icache(v->vm->mem_hpa, v->vm->mem_size);
 	return el2_vgic_reset(v->vm);
 }
@@ -134,20 +157,14 @@ int el2_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	struct el2_vm *s = el2_vm_of(v->vm);
 	struct el2_vcpu *c = &s->vcpu;
 	for (;;) {
-		/* The vGIC first: on GICv2 its flush may change stage 2, which el2_vm_load then flushes. */
+		/* The vGIC first: on GICv2 its flush may change stage 2, which el2_vm_flush_if_changed then flushes. */
 		if (!el2_vgic_entry(v->vm)) {
 			vm_end(v->vm, VM_OUTCOME_HV_ERROR, "vGIC: the list registers could not be filled");
 			return -1;
 		}
-		el2_vm_load(s);
-		write_sysreg(hcr_el2, c->hcr);
-		write_sysreg(mdcr_el2, GUEST_MDCR);
-		isb();
+		el2_vm_flush_if_changed(s);
 		c->entries++;
 		uint64_t kind = el2_enter(&c->ctx);
-		write_sysreg(hcr_el2, HOST_HCR);
-		write_sysreg(mdcr_el2, 0);
-		isb();
 		if (!el2_vgic_exit(v->vm)) {
 			vm_end(v->vm, VM_OUTCOME_HV_ERROR, "vGIC: the list registers read back did not fold");
 			e->kind = ANVIL_EXIT_INTR;

@@ -71,6 +71,7 @@ void el2_vm_destroy(struct vm *vm)
 	if (!s)
 		return;
 	el2_vgic_destroy(vm);
+	el2_host_controls_restore(); /* nothing of this VM stays in HCR/MDCR/VTTBR_EL2 */
 	s2pt_destroy(&s->s2);
 	free(s);
 	vm->be_vm = NULL;
@@ -118,10 +119,14 @@ bool el2_gpa_access(struct vm *vm, uint64_t gpa, uint32_t *access)
 	return s2pt_lookup(&el2_vm_of(vm)->s2, gpa, NULL, access, NULL, NULL);
 }
 
-void el2_vm_load(struct el2_vm *s)
+void el2_vm_activate(struct el2_vm *s)
 {
 	write_sysreg(vttbr_el2, s2pt_vttbr(&s->s2, s->vmid));
 	isb();
+}
+
+void el2_vm_flush_if_changed(struct el2_vm *s)
+{
 	if (s->tlb_flush) {
 		/* Make the table writes visible to the walker, then drop the VMID's stage 1+2 entries. */
 		__asm__ volatile("dsb ishst; tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
