@@ -47,8 +47,10 @@ static void test_classify(void **state)
 	v.rpr = 0x80; /* ... and below the running priority */
 	assert_int_equal(vgic_ap_classify(&irq, &v), VGIC_AP_MASKED);
 	v = open_view;
-	v.cpu_grp[1] = false;
-	assert_int_equal(vgic_ap_classify(&irq, &v), VGIC_AP_MASKED);
+	v.cpu_grp[1] = false; /* behind the priority-masked ones */
+	assert_int_equal(vgic_ap_classify(&irq, &v), VGIC_AP_GRP_MASKED);
+	v.pmr = 0x80; /* the group decides first */
+	assert_int_equal(vgic_ap_classify(&irq, &v), VGIC_AP_GRP_MASKED);
 	v = open_view;
 	v.dist_grp[1] = false;
 	assert_int_equal(vgic_ap_classify(&irq, &v), VGIC_AP_BLOCKED);

@@ -422,10 +422,9 @@ static void test_one_lr_hw_pending_uses_npie(void **state)
 	setup_vm(VGIC_V3, 1, 1, false);
 	make_hw(40);
 	pend(40, 0x80);
-	pend(41, 0x40);
-	assert_true(vgic_op_group(&fx.vm, irq_of(41), 0));
-	fx.vcpu[0].cpuif.grp_en[0] = false; /* 41 waits, masked by its group */
-	fx.in.vmcr.eng0 = false;
+	pend(41, 0x90);
+	fx.vcpu[0].cpuif.pmr = 0x88; /* 41 waits, masked by the priority mask */
+	fx.in.vmcr.pmr = 0x88;
 	flush();
 	assert_int_equal(bank()->lr[0].vintid, 40);
 	assert_true(bank()->lr[0].hw);
@@ -548,8 +547,11 @@ static void test_group_enable_detection(void **state)
 	fx.in.vmcr.eng1 = false;
 	pend(40, 0x80);
 	pend(41, 0x90);
-	flush(); /* both masked (group 1 disabled), one listed */
+	flush(); /* both masked (group 1 disabled): none listed, VGrp1E asked for */
+	assert_int_equal(fx.fl.used, 0);
+	assert_int_equal(fx.fl.unlisted.count[VGIC_AP_GRP_MASKED], 2);
 	assert_true(fx.fl.hcr.vgrp1eie);
+	assert_false(fx.fl.hcr.uie);
 	assert_false(fx.fl.hcr.vgrp1die);
 	struct vgic_misr m = misr_now();
 	assert_false(vgic_misr_any(&m));
@@ -567,6 +569,54 @@ static void test_group_enable_detection(void **state)
 	m = misr_now();
 	assert_true(m.vgrp1d);
 	fold();
+}
+
+/*
+ * GICv3, Group 1 disabled in the CPU interface, its SPIs (higher priority)
+ * pending, Group 0 ones pending behind an active Group 0 one (masked by the
+ * running priority). The Group 0 ones must get the LRs: the guest's EOI of
+ * the active one lets them in with no exit, while Group 1 can only come
+ * after a VGrp1E maintenance interrupt anyway. Ranking both kinds of masked
+ * interrupt together by priority listed the Group 1 ones, and U never fired
+ * (their LRs stayed pending): found by vgic_groups/disable_grp1_lets_grp0_in.
+ */
+static void test_group_masked_behind_priority_masked(void **state)
+{
+	(void)state;
+	setup_vm(VGIC_V3, 4, 1, false);
+	fx.vcpu[0].cpuif.grp_en[1] = false;
+	fx.in.vmcr.eng1 = false;
+	for (unsigned i = 0; i < 5; i++) { /* Group 0: 33..37, 33 most urgent */
+		struct vgic_irq *irq = configure(33 + i, (uint8_t)(0x40 + 8 * i), VGIC_EDGE);
+
+		assert_true(vgic_op_group(&fx.vm, irq, 0));
+		assert_int_equal(vgic_irq_pulse(&fx.vm, 0, 33 + i), VGIC_OK);
+	}
+	for (unsigned i = 0; i < 4; i++) /* Group 1, all more urgent than Group 0 */
+		pend(41 + i, (uint8_t)(0x10 + 8 * i));
+	flush();
+	assert_int_equal(fx.fl.used, 4);
+	for (unsigned k = 0; k < 4; k++)
+		assert_int_equal(bank()->lr[k].vintid, 33 + k);
+	guest_ack(0); /* 33 active: the running priority is now 0x40 */
+	fx.in.rpr = 0x40;
+	fold();
+	flush();
+	/* The pending Group 0 ones first (the running priority does not rank them behind 33), 33 outside */
+	for (unsigned k = 0; k < 4; k++) {
+		assert_int_equal(bank()->lr[k].vintid, 34 + k);
+		assert_int_equal(bank()->lr[k].state, VGIC_LR_PENDING);
+		assert_false(bank()->lr[k].group1);
+	}
+	assert_int_equal(fx.fl.unlisted.count[VGIC_AP_ACTIVE], 1);
+	assert_int_equal(fx.fl.unlisted.count[VGIC_AP_GRP_MASKED], 4);
+	assert_true(fx.fl.hcr.uie);     /* 33 waits outside: back in once the LRs run low */
+	assert_true(fx.fl.hcr.lrenpie); /* and its EOI (EOIcount) is seen */
+	assert_true(fx.fl.hcr.vgrp1eie);
+	struct vgic_misr m = misr_now();
+	assert_false(vgic_misr_any(&m));
+	fold();
+	assert_int_equal(vgic_refused(&fx.vm), 0);
 }
 
 static void test_lazy_lrenp(void **state)
@@ -739,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_uie_when_masked_wait),
 		cmocka_unit_test(test_active_pending_stripped_below_waiting),
 		cmocka_unit_test(test_group_enable_detection),
+		cmocka_unit_test(test_group_masked_behind_priority_masked),
 		cmocka_unit_test(test_lazy_lrenp),
 		cmocka_unit_test(test_v2_sgi_sources_one_at_a_time),
 		cmocka_unit_test(test_blocked_never_listed),

@@ -444,7 +444,7 @@ static bool exit_end(struct world *w)
 	S.lrenpie += fl.hcr.lrenpie;
 	S.tdir += fl.hcr.tdir && !w->trap_always;
 	S.overflow += fl.unlisted.count[VGIC_AP_DELIVERABLE] + fl.unlisted.count[VGIC_AP_ACTIVE] +
-			      fl.unlisted.count[VGIC_AP_MASKED] !=
+			      fl.unlisted.count[VGIC_AP_MASKED] + fl.unlisted.count[VGIC_AP_GRP_MASKED] !=
 		      0;
 	if (trace) {
 		printf("  entry: hcr %#llx trap_dir %d:", (unsigned long long)w->hcr, fl.trap_dir);

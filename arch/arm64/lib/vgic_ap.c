@@ -55,7 +55,9 @@ enum vgic_ap_class vgic_ap_classify(const struct vgic_irq *irq, const struct vgi
 		return VGIC_AP_ACTIVE;
 	if (!vgic_ap_forwardable(irq, v))
 		return VGIC_AP_BLOCKED;
-	if (!v->cpu_grp[irq->group & 1] || irq->priority >= v->pmr || irq->priority >= v->rpr)
+	if (!v->cpu_grp[irq->group & 1])
+		return VGIC_AP_GRP_MASKED;
+	if (irq->priority >= v->pmr || irq->priority >= v->rpr)
 		return VGIC_AP_MASKED;
 	return VGIC_AP_DELIVERABLE;
 }

@@ -14,10 +14,17 @@
  *   1 ACTIVE       active, or active and pending. By the priority it was
  *                  acknowledged at, so the most recently taken (the next to
  *                  be EOIed) stay in the LRs when active ones overflow.
- *   2 MASKED       pending, not active, masked only in the CPU interface
- *                  (group disabled there, priority mask, running priority):
- *                  listable, the hardware delivers it once unmasked.
- *   3 BLOCKED      pending, not active, but disabled or in a group disabled
+ *   2 MASKED       pending, not active, its group enabled everywhere, but
+ *                  masked by the priority mask or the running priority:
+ *                  listable, the hardware delivers it once unmasked (an
+ *                  EOI, which may not exit, lowers the running priority).
+ *   3 GRP_MASKED   pending, not active, its group disabled in the CPU
+ *                  interface only: not listed (the fill asks for the
+ *                  VGrp<g>E maintenance interrupt instead and lists it
+ *                  after the enable). Ranked apart from MASKED so that it
+ *                  never takes an LR an rpr-masked one needs: an EOI that
+ *                  lets a MASKED one in may bring no exit at all.
+ *   4 BLOCKED      pending, not active, but disabled or in a group disabled
  *                  at the distributor: never listed (enabling it is a
  *                  trapped write, after which the fill looks again).
  *
@@ -38,7 +45,8 @@ enum vgic_ap_class {
 	VGIC_AP_DELIVERABLE = 0,
 	VGIC_AP_ACTIVE = 1,
 	VGIC_AP_MASKED = 2,
-	VGIC_AP_BLOCKED = 3,
+	VGIC_AP_GRP_MASKED = 3,
+	VGIC_AP_BLOCKED = 4,
 	VGIC_AP_CLASS_COUNT
 };
 

@@ -34,9 +34,10 @@ static void note_unlisted(struct walk *w, const struct vgic_irq *irq, enum vgic_
 {
 	if (c == VGIC_AP_ACTIVE && needs_prompt_deactivation(irq))
 		w->prompt = true;
-	if ((c == VGIC_AP_DELIVERABLE || c == VGIC_AP_MASKED) && irq->priority < w->wait_prio)
+	if ((c == VGIC_AP_DELIVERABLE || c == VGIC_AP_MASKED || c == VGIC_AP_GRP_MASKED) &&
+	    irq->priority < w->wait_prio)
 		w->wait_prio = irq->priority;
-	if (c == VGIC_AP_MASKED)
+	if (c == VGIC_AP_MASKED || c == VGIC_AP_GRP_MASKED)
 		w->grp_waiting[irq->group & 1] = true;
 }
 
@@ -52,26 +53,39 @@ static bool gives_way(const struct vgic_irq *irq, enum vgic_ap_class c, unsigned
 	return nr == 1 && c == VGIC_AP_ACTIVE && irq->hw && listable > 1;
 }
 
+/*
+ * BLOCKED ones wait for a trapped distributor write. GRP_MASKED ones (their
+ * group off in the CPU interface) wait for the VGrp<g>E maintenance
+ * interrupt: in an LR they would only take room, and on GICv2 a pending LR
+ * of a disabled group that outranks the others can keep them from being
+ * signalled at all (QEMU's GICv2 picks the best pending LR before it
+ * looks at its group's enable; docs/vgic.md, "Group enables").
+ */
+static bool listable(enum vgic_ap_class c)
+{
+	return c != VGIC_AP_BLOCKED && c != VGIC_AP_GRP_MASKED;
+}
+
 static unsigned count_listable(const struct vgic_ap *ap, const struct vgic_ap_view *view)
 {
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < ap->len; i++)
-		n += vgic_ap_classify(ap->slot[i], view) != VGIC_AP_BLOCKED;
+		n += listable(vgic_ap_classify(ap->slot[i], view));
 	return n;
 }
 
 static void walk_ap(const struct vgic_ap *ap, const struct vgic_ap_view *view, unsigned nr,
 		    struct walk *w, struct vgic_flush_result *out)
 {
-	unsigned listable = nr == 1 ? count_listable(ap, view) : 0; /* only gives_way needs it */
+	unsigned n_listable = nr == 1 ? count_listable(ap, view) : 0; /* only gives_way needs it */
 
 	w->wait_prio = 0x100;
 	for (unsigned i = 0; i < ap->len; i++) {
 		struct vgic_irq *irq = ap->slot[i];
 		enum vgic_ap_class c = vgic_ap_classify(irq, view);
 
-		if (c != VGIC_AP_BLOCKED && w->used < nr && !gives_way(irq, c, nr, listable)) {
+		if (listable(c) && w->used < nr && !gives_way(irq, c, nr, n_listable)) {
 			w->chosen[w->used++] = irq;
 			out->listed.count[c]++;
 		} else {
@@ -144,6 +158,7 @@ static void set_policy(const struct vgic_vm *vm, const struct vgic_ap_view *view
 		       const struct walk *w, struct vgic_lr_bank *b, struct vgic_flush_result *out)
 {
 	const unsigned *unl = out->unlisted.count;
+	/* GRP_MASKED ones are not counted: only the group enable (VGrp<g>E) brings them in. */
 	unsigned waiting = unl[VGIC_AP_ACTIVE] + unl[VGIC_AP_MASKED];
 	bool grp_listed[2] = { false, false };
 	struct vgic_hcr *h = &out->hcr;
@@ -182,14 +197,21 @@ int vgic_flush(struct vgic_vm *vm, unsigned vcpu, struct vgic_flush_result *out)
 		return VGIC_E_STATE;
 	view = vgic_vcpu_view(vm, vcpu);
 	/*
-	 * EOImode 1: the guest's EOIR drops the running priority without
-	 * changing any LR, so no maintenance interrupt sees it. A pending
-	 * interrupt masked only by the running priority must be in an LR by
-	 * then, ahead of active ones (which, outside, are seen through TDIR
-	 * and LRENPIE): classify as if nothing were running. Found by the
-	 * vgic_lr_overflow payload (eoimode1_*), which stalled without it.
+	 * The guest's EOIR drops the running priority without changing any
+	 * LR when the interrupt it ends is outside them (EOImode 1 always:
+	 * the LR stays active until DIR), so no maintenance interrupt sees
+	 * it. A pending interrupt masked only by the running priority must be
+	 * in an LR by then, ahead of active ones (which, outside, are seen
+	 * through EOIcount, LRENPIE and TDIR): classify as if nothing were
+	 * running. Found by the vgic_lr_overflow payload (eoimode1_*), which
+	 * stalled without it. Under EOImode 0 the same order lets the guest
+	 * take a full bank of pending interrupts after its EOI instead of one
+	 * fewer (the active one kept an LR until U fired): bench_irq went
+	 * from 20 to 16 exits per 64 interrupts through 4 LRs. A one-LR bank
+	 * under EOImode 0 keeps the active one in its LR with the EOI bit
+	 * instead (one_lr_underflow): evicting it would buy nothing there.
 	 */
-	if (v->cpuif.eoimode)
+	if (v->cpuif.eoimode || v->bank.nr > 1)
 		view.rpr = VGIC_PRIO_IDLE;
 	vgic_ap_sort(&v->ap, &view);
 	walk_ap(&v->ap, &view, v->bank.nr, &w, out);
