@@ -16,7 +16,8 @@ GUEST_PAYLOADS_x86_64 := chaos x86_basic x86_intercepts nested_paging inject cle
 	containment_triple containment_spin containment_oob containment_badptr \
 	containment_badcall containment_longstr containment_rofault containment_deadline \
 	spp bench_vmexit
-GUEST_PAYLOADS_arm64 := chaos arm64_basic arm64_sysreg vgic_basic vgic_lr_overflow idst vgic_groups nested_paging \
+GUEST_PAYLOADS_arm64 := chaos arm64_basic arm64_sysreg vgic_basic vgic_lr_overflow idst vgic_groups vgic_deact vgic_timer \
+	bench_irq nested_paging \
 	containment_vectors containment_spin containment_oob containment_badptr \
 	containment_badcall containment_longstr containment_rofault containment_deadline \
 	bench_vmexit

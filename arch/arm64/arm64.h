@@ -103,6 +103,12 @@ int arm64_gic_enable_ppi(uint32_t intid);
 /* The vGIC's maintenance PPI (arm64_platform.maint_irq): enabled, and recognised by the IRQ handler. */
 int arm64_gic_enable_maintenance(void);
 bool arm64_gic_is_maintenance(uint32_t intid);
+int arm64_gic_disable_ppi(uint32_t intid);
+/* The guest's own PPI source (virtual timer): claimed once, armed around entries, masked when the host takes it. */
+int arm64_gic_claim_guest_ppi(uint32_t intid);
+void arm64_gic_guest_ppi_arm(bool on);
+bool arm64_gic_guest_ppi_taken(uint32_t intid); /* true (and masked) if intid is that PPI */
+uint64_t arm64_gic_guest_ppi_count(void);        /* times the host took it so far */
 void arm64_gic_deactivate(uint32_t intid);
 const char *arm64_gic_describe(void);
 

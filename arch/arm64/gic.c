@@ -31,6 +31,7 @@
 #define GICD_CTLR 0x0000
 #define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
 #define GICD_IPRIORITYR 0x0400
 #define GICD_CTLR_ENABLE_G0 (1u << 0)
 #define GICD_CTLR_ENABLE_G1 (1u << 1)  /* v3 with one security state (DS=1): Group 1 */
@@ -44,6 +45,7 @@
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
 #define GICR_IGROUPR0 (GICR_FRAME + 0x0080)
 #define GICR_ISENABLER0 (GICR_FRAME + 0x0100)
+#define GICR_ICENABLER0 (GICR_FRAME + 0x0180)
 #define GICR_IPRIORITYR (GICR_FRAME + 0x0400)
 
 /* GICv2 CPU interface (IHI 0048B §4.4). */
@@ -65,6 +67,9 @@
 static unsigned version;
 static uintptr_t gicd, gicr, gicc;
 static uint32_t maint_irq; /* 0: not enabled */
+static uint32_t guest_ppi; /* 0: none claimed */
+static bool guest_ppi_on;
+static uint64_t guest_ppi_taken;
 static char description[80];
 
 static uint32_t rd32(uintptr_t a) { return arch_mmio_read32(a); }
@@ -182,6 +187,59 @@ int arm64_gic_enable_maintenance(void)
 bool arm64_gic_is_maintenance(uint32_t intid)
 {
 	return maint_irq && intid == maint_irq;
+}
+
+int arm64_gic_disable_ppi(uint32_t intid)
+{
+	if (intid < PPI_FIRST || intid > PPI_LAST || !gicd)
+		return -1;
+	if (version == 3)
+		wr32(gicr + GICR_ICENABLER0, 1u << intid);
+	else
+		wr32(gicd + GICD_ICENABLER, 1u << intid);
+	return 0;
+}
+
+/*
+ * A PPI whose source belongs to the guest (its virtual timer): enabled at
+ * the physical GIC only while the guest runs with it quiet, so that its
+ * firing brings the guest out. The host's handler masks it and ends it
+ * (arm64_gic_guest_ppi_taken): the line stays high until the guest deals
+ * with its virtual copy, and the next entry decides again.
+ */
+int arm64_gic_claim_guest_ppi(uint32_t intid)
+{
+	if (intid < PPI_FIRST || intid > PPI_LAST || intid == maint_irq || arm64_gic_enable_ppi(intid))
+		return -1;
+	guest_ppi = intid;
+	guest_ppi_on = true;
+	arm64_gic_guest_ppi_arm(false);
+	return 0;
+}
+
+void arm64_gic_guest_ppi_arm(bool on)
+{
+	if (!guest_ppi || on == guest_ppi_on)
+		return;
+	if (on)
+		wr32(version == 3 ? gicr + GICR_ISENABLER0 : gicd + GICD_ISENABLER, 1u << guest_ppi);
+	else
+		arm64_gic_disable_ppi(guest_ppi);
+	guest_ppi_on = on;
+}
+
+bool arm64_gic_guest_ppi_taken(uint32_t intid)
+{
+	if (!guest_ppi || intid != guest_ppi)
+		return false;
+	arm64_gic_guest_ppi_arm(false);
+	guest_ppi_taken++;
+	return true;
+}
+
+uint64_t arm64_gic_guest_ppi_count(void)
+{
+	return guest_ppi_taken;
 }
 
 /* A physical interrupt the guest handled through an LR's HW bit, deactivated for it (IHI 0069 ICC_DIR_EL1). */

@@ -88,6 +88,10 @@ void arm64_irq(struct arch_frame *f)
 		clock_tick(f);
 		return;
 	}
+	if (arm64_gic_guest_ppi_taken(intid)) {
+		arm64_gic_eoi(iar); /* masked first: the line is still high */
+		return;             /* the next guest entry samples the guest's timer */
+	}
 	arm64_gic_eoi(iar);
 	if (arm64_gic_is_maintenance(intid))
 		return; /* the vGIC's exit already handled its cause */

@@ -55,6 +55,7 @@ int el2_vgic_probe(char *why, size_t n)
 		ops = o;
 		if (arm64_gic_enable_maintenance())
 			klog(LOG_WARN, "vGIC: no maintenance interrupt (device tree): LR refills wait for other exits");
+		el2_vtimer_probe();
 		klog(LOG_INFO, "vGIC: GICv%u, %u list registers, %u priority bits, %u preemption bits%s",
 		     o->version, caps.nr_lrs, caps.pri_bits, caps.pre_bits,
 		     o->version == VGIC_V3 && !caps.tds ? ", no TDIR (ICH_VTR_EL2.TDS 0)" : "");
@@ -80,6 +81,14 @@ static int model_init(struct el2_vgic *g)
 		.nr_spis = EL2_VGIC_SPIS,
 		.prio_bits = prio_bits(),
 		.nr_lrs = caps.nr_lrs,
+		/*
+		 * An EOI of an edge interrupt outside the LRs (EOImode 0) is
+		 * folded at the next exit, whatever brings it: nothing the guest
+		 * can see depends on it sooner (reading GICD_ISACTIVER exits and
+		 * folds first). Saves the LRENP exit per overflowed active
+		 * interrupt (bench_irq).
+		 */
+		.lazy_lrenp = true,
 	};
 	if (vgic_vm_init(&g->vm, &cfg, g->vcpu, g->spi, g->ap_slots) != VGIC_OK)
 		return -1;
@@ -133,6 +142,8 @@ int el2_vgic_create(struct vm *vm)
 void el2_vgic_destroy(struct vm *vm)
 {
 	struct el2_vm *s = el2_vm_of(vm);
+	if (s->vgic)
+		el2_vtimer_stop();
 	free(s->vgic);
 	s->vgic = NULL;
 }
@@ -142,7 +153,7 @@ int el2_vgic_reset(struct vm *vm)
 	struct el2_vgic *g = el2_vgic_of(vm);
 	if (!g)
 		return 0;
-	if (model_init(g))
+	if (model_init(g) || el2_vtimer_reset(g))
 		return -1;
 	ops->reset(&g->caps);
 	return 0;
@@ -192,7 +203,7 @@ bool el2_vgic_entry(struct vm *vm)
 	if (!g)
 		return true;
 	struct vgic_flush_result fl;
-	if (vgic_flush(&g->vm, 0, &fl) != VGIC_OK) {
+	if (!el2_vtimer_entry(g) || vgic_flush(&g->vm, 0, &fl) != VGIC_OK) {
 		g->hw_errors++;
 		return false;
 	}

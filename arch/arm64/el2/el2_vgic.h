@@ -75,6 +75,8 @@ struct el2_vgic {
 	uint64_t maint_exits;   /* entries with a maintenance request, for the test operations */
 	uint64_t dir_traps;     /* trapped DIR writes (ICV_DIR_EL1 / the GICV_DIR page) */
 	uint64_t entry_masked;  /* entries whose maintenance condition held already: its enable dropped */
+	bool vtimer_level;      /* the virtual timer's output as the model's line has it */
+	uint64_t vtimer_fires;  /* rising edges of that line */
 };
 
 struct el2_vm;
@@ -94,6 +96,13 @@ bool el2_vgic_exit(struct vm *vm);
 /* The physical frame page backing guest-physical `hpa` is the guest's GIC CPU interface. */
 bool el2_vgic_is_cpuif_page(uint64_t hpa, uint64_t size);
 struct el2_vgic *el2_vgic_of(struct vm *vm);
+
+/* el2_vtimer.c: the guest's virtual timer as a level PPI (docs/vgic.md, "The virtual timer") */
+int el2_vtimer_probe(void);
+uint32_t el2_vtimer_intid(void); /* 0: none */
+int el2_vtimer_reset(struct el2_vgic *g);
+bool el2_vtimer_entry(struct el2_vgic *g); /* false: the model refused the line change */
+void el2_vtimer_stop(void);
 
 /* el2_vgic_io.c */
 int el2_vgic_add_regions(struct vm *vm, struct el2_vgic *g);

@@ -161,10 +161,42 @@ static int line_op(struct el2_vgic *g, uint64_t op, uint32_t intid)
 	}
 }
 
+/* Every INTID checked first, so a bad range pulses nothing. */
+static bool pulse_range(struct el2_vgic *g, const uint64_t a[4], uint64_t *result, int *bad_arg, char *why,
+			size_t n, int *rc)
+{
+	if (a[2] < 1 || a[2] > ANVIL_ARM64_PULSE_RANGE_MAX) {
+		*bad_arg = 2;
+		snprintf(why, n, "count %lu: pulse 1 to %u interrupts", (unsigned long)a[2], ANVIL_ARM64_PULSE_RANGE_MAX);
+		*rc = -1;
+		return true;
+	}
+	for (uint64_t i = 0; i < a[2]; i++) {
+		uint64_t id = a[1] + i;
+		if (id >> 32 || !vgic_get_irq(&g->vm, 0, (uint32_t)id) || id < VGIC_NR_SGIS) {
+			*bad_arg = 1;
+			snprintf(why, n, "INTID %lu (of %lu from %lu): the VM has no such PPI or SPI", (unsigned long)id,
+				 (unsigned long)a[2], (unsigned long)a[1]);
+			*rc = -1;
+			return true;
+		}
+	}
+	for (uint64_t i = 0; i < a[2]; i++)
+		if (vgic_irq_pulse(&g->vm, 0, (uint32_t)(a[1] + i)) != VGIC_OK) {
+			*bad_arg = 0;
+			snprintf(why, n, "the vGIC model refused the pulse of INTID %lu (a hypervisor bug)",
+				 (unsigned long)(a[1] + i));
+			*rc = -1;
+			return true;
+		}
+	*result = 0;
+	return true;
+}
+
 bool el2_vgic_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg, char *why,
 		   size_t n, int *rc)
 {
-	if (a[0] < ANVIL_ARM64_TEST_VGIC_INFO || a[0] > ANVIL_ARM64_TEST_VGIC_DIR_TRAPS)
+	if (a[0] < ANVIL_ARM64_TEST_VGIC_INFO || a[0] > ANVIL_ARM64_TEST_IRQ_PULSE_RANGE)
 		return false;
 	struct el2_vgic *g = el2_vgic_of(v->vm);
 	*rc = 0;
@@ -174,7 +206,8 @@ bool el2_vgic_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *b
 	}
 	switch (a[0]) {
 	case ANVIL_ARM64_TEST_VGIC_INFO:
-		*result = (uint64_t)g->ops->version | (uint64_t)g->caps.nr_lrs << 8 | (uint64_t)g->vm.cfg.nr_spis << 16;
+		*result = (uint64_t)g->ops->version | (uint64_t)g->caps.nr_lrs << 8 | (uint64_t)g->vm.cfg.nr_spis << 16 |
+			  (uint64_t)el2_vtimer_intid() << 32;
 		return true;
 	case ANVIL_ARM64_TEST_VGIC_ERRORS:
 		*result = vgic_refused(&g->vm) + g->vm.vcpu[0].bank.refused + g->hw_errors;
@@ -182,6 +215,14 @@ bool el2_vgic_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *b
 	case ANVIL_ARM64_TEST_VGIC_DIR_TRAPS:
 		*result = g->dir_traps;
 		return true;
+	case ANVIL_ARM64_TEST_VGIC_ENTRIES:
+		*result = el2_vm_of(v->vm)->vcpu.entries;
+		return true;
+	case ANVIL_ARM64_TEST_VTIMER_FIRES:
+		*result = a[1] ? arm64_gic_guest_ppi_count() : g->vtimer_fires;
+		return true;
+	case ANVIL_ARM64_TEST_IRQ_PULSE_RANGE:
+		return pulse_range(g, a, result, bad_arg, why, n, rc);
 	default: {
 		int r = a[1] >> 32 ? VGIC_E_INTID : line_op(g, a[0], (uint32_t)a[1]);
 		if (r == VGIC_E_INTID) {

@@ -269,17 +269,24 @@ enum anvil_arm64_test {
  * rising edge. An INTID the VM does not have is a bad argument (a1).
  */
 enum anvil_arm64_vgic_test {
-	ANVIL_ARM64_TEST_VGIC_INFO = 0x600,     /* rax = GIC version (7:0) | LRs (15:8) | SPIs (31:16) */
+	ANVIL_ARM64_TEST_VGIC_INFO = 0x600,     /* rax = GIC version (7:0) | LRs (15:8) | SPIs (31:16) |
+	                                           virtual timer PPI (39:32, 0: none) */
 	ANVIL_ARM64_TEST_IRQ_ASSERT = 0x601,    /* a1 = INTID: its line goes high */
 	ANVIL_ARM64_TEST_IRQ_DEASSERT = 0x602,  /* a1 = INTID: its line goes low */
 	ANVIL_ARM64_TEST_IRQ_PULSE = 0x603,     /* a1 = INTID: high, then low (one edge) */
 	ANVIL_ARM64_TEST_VGIC_ERRORS = 0x604,   /* rax = state transitions the model refused plus list
 	                                           registers that did not encode or decode: 0 */
 	ANVIL_ARM64_TEST_VGIC_DIR_TRAPS = 0x605,/* rax = deactivations (DIR) the hypervisor emulated so far */
+	ANVIL_ARM64_TEST_VGIC_ENTRIES = 0x606,  /* rax = guest entries of this vCPU so far (one per exit) */
+	ANVIL_ARM64_TEST_VTIMER_FIRES = 0x607,  /* a1 = 0: rax = rising edges of the virtual timer's line so far;
+	                                           a1 = 1: times its physical PPI brought the guest out */
+	ANVIL_ARM64_TEST_IRQ_PULSE_RANGE = 0x608, /* a1 = first INTID, a2 = count (1..64): each pulsed, in order */
 };
 #define ANVIL_ARM64_VGIC_VERSION(info) ((unsigned)(info) & 0xffu)
 #define ANVIL_ARM64_VGIC_LRS(info) ((unsigned)((info) >> 8) & 0xffu)
 #define ANVIL_ARM64_VGIC_SPIS(info) ((unsigned)((info) >> 16) & 0xffffu)
+#define ANVIL_ARM64_VGIC_VTIMER(info) ((unsigned)((info) >> 32) & 0xffu)
+#define ANVIL_ARM64_PULSE_RANGE_MAX 64u
 #define ANVIL_ARM64_GICD_GPA 0x08000000ull /* GICD: 64 KiB (GICv3), 4 KiB (GICv2) */
 #define ANVIL_ARM64_GICC_GPA 0x08010000ull /* GICv2 GICC: 8 KiB, GICC_DIR at +0x1000 */
 #define ANVIL_ARM64_GICR_GPA 0x080a0000ull /* GICv3 redistributor: RD_base, SGI_base at +64 KiB */
