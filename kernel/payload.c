@@ -290,6 +290,7 @@ static void run_payload(const struct payload_image *img, const struct payload_bl
 	}
 	vm->tap = tap;
 	vm->audit = opt->audit;
+	vm->requested = m->features;
 	struct vcpu_entry entry = { 0 };
 	if (load_segments(vm, b, img, err, sizeof(err)) ||
 	    arch_guest_prepare(vm_gpa_ptr(vm, 0, vm->mem_size), vm->mem_size, &entry, err, sizeof(err))) {

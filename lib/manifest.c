@@ -270,6 +270,7 @@ static const struct {
 	{ ANVIL_FEAT_NPT, "npt" },
 	{ ANVIL_FEAT_NRIPS, "nrips" },
 	{ ANVIL_FEAT_VMCB_CLEAN, "vmcb_clean" },
+	{ ANVIL_FEAT_NESTED_SVM, "nested_svm" },
 	{ ANVIL_FEAT_VMX, "vmx" },
 	{ ANVIL_FEAT_EPT, "ept" },
 	{ ANVIL_FEAT_VPID, "vpid" },

@@ -18,6 +18,7 @@
 #include <anvil/vm.h>
 
 #include "asid.h"
+#include "nested.h"
 #include "npt.h"
 #include "svm_perm.h"
 #include "x86_passthrough.h"
@@ -73,6 +74,7 @@ struct svm_vcpu {
 	uint64_t audited, findings;
 	struct vmcb_audit_finding kept[SVM_AUDIT_KEEP];
 	uint64_t kept_at[SVM_AUDIT_KEEP];
+	struct svm_nested nested; /* nested.h: the payload as a hypervisor (L1) */
 	/* The instruction decoder checked against NRIP where the CPU saves it */
 	uint64_t decode_checked, decode_mismatches, decode_first_ip, decode_first_nrip_len;
 };
@@ -149,6 +151,8 @@ void svm_vmrun_minimal(uint64_t vmcb_pa, struct svm_gprs *gprs, uint64_t host_sa
 /* svm_exit.c */
 void svm_decode_exit(struct vcpu *v, struct vm_exit *e);
 int svm_skip_instruction(struct vcpu *v, const struct vm_exit *e);
+/* Where the intercepted instruction of exit e ends: NRIP, EXITINFO2 for I/O, else decoded (-1 if not). */
+int svm_next_rip(struct vcpu *v, const struct vm_exit *e, uint64_t *nrip);
 
 /* svm_test.c */
 int svm_arch_test(struct vcpu *v, const uint64_t a[4], uint64_t *result, int *bad_arg, char *why, size_t n);

@@ -66,7 +66,7 @@ static void insn(struct vm_exit *e, enum anvil_exit_kind kind, const char *name)
 }
 
 /* One switch, the frequent exits first; this runs on every exit. */
-void svm_decode_exit(struct vcpu *v, struct vm_exit *e)
+static void decode(struct vcpu *v, struct vm_exit *e)
 {
 	struct svm_vcpu *s = svm_vcpu_of(v);
 	const struct vmcb *vmcb = s->vmcb;
@@ -127,6 +127,18 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *e)
 	e->raw_name = vmcb_exit_name(code);
 }
 
+void svm_decode_exit(struct vcpu *v, struct vm_exit *e)
+{
+	struct svm_vcpu *s = svm_vcpu_of(v);
+	decode(v, e);
+	if (!s->nested.enabled)
+		return;
+	if (s->nested.in_l2)
+		nested_l2_exit(v, s, e);
+	else
+		nested_l1_exit(v, e);
+}
+
 /* What the decoder must find at RIP for each exit that is skipped by decoding. */
 static bool insn_matches(enum anvil_exit_kind k, enum x86_insn_kind i)
 {
@@ -139,6 +151,9 @@ static bool insn_matches(enum anvil_exit_kind k, enum x86_insn_kind i)
 	case ANVIL_EXIT_PRIV_INSN:
 		return i == X86_INSN_INVD || i == X86_INSN_WBINVD || i == X86_INSN_XSETBV || i == X86_INSN_MONITOR ||
 		       i == X86_INSN_MWAIT || i == X86_INSN_RDPRU;
+	case ANVIL_EXIT_VIRT_INSN: /* nested SVM steps L1 over these */
+		return i == X86_INSN_VMRUN || i == X86_INSN_VMLOAD || i == X86_INSN_VMSAVE || i == X86_INSN_STGI ||
+		       i == X86_INSN_CLGI || i == X86_INSN_INVLPGA;
 	default: return false;
 	}
 }
@@ -197,5 +212,23 @@ int svm_skip_instruction(struct vcpu *v, const struct vm_exit *e)
 	if (decoded_length(v, e, &len))
 		return -1;
 	vmcb_set_rip(vmcb, vmcb->save.rip + len);
+	return 0;
+}
+
+int svm_next_rip(struct vcpu *v, const struct vm_exit *e, uint64_t *nrip)
+{
+	const struct vmcb *vmcb = svm_vcpu_of(v)->vmcb;
+	unsigned len;
+	if (svm_caps.nrips) {
+		*nrip = vmcb->control.next_rip;
+		return 0;
+	}
+	if (e->kind == ANVIL_EXIT_IO) {
+		*nrip = vmcb->control.exit_info2;
+		return 0;
+	}
+	if (decoded_length(v, e, &len))
+		return -1;
+	*nrip = vmcb->save.rip + len;
 	return 0;
 }

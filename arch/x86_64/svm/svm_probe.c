@@ -70,7 +70,7 @@ uint64_t svm_probe(char *why, size_t n)
 		snprintf(why, n, "SVM disabled by firmware (VM_CR.SVMDIS)");
 		return 0;
 	}
-	uint64_t f = ANVIL_FEAT_GENERIC | ANVIL_FEAT_SVM | ANVIL_FEAT_NPT;
+	uint64_t f = ANVIL_FEAT_GENERIC | ANVIL_FEAT_SVM | ANVIL_FEAT_NPT | ANVIL_FEAT_NESTED_SVM;
 	if (svm_caps.nrips)
 		f |= ANVIL_FEAT_NRIPS;
 	if (svm_caps.vmcb_clean)

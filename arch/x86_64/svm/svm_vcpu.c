@@ -199,7 +199,7 @@ int svm_vcpu_setup(struct vcpu *v, const struct vcpu_entry *e)
 	setup_control(c->vmcb, s);
 	setup_save(c->vmcb, e);
 	c->gprs.rdi = e->arg0;
-	return 0;
+	return nested_setup(v, c);
 }
 
 /* ---- the trip through the guest ---- */
@@ -209,9 +209,15 @@ static int this_cpu(void) { return 0; }
 
 static void before_vmrun(struct vcpu *v, struct svm_vcpu *c)
 {
-	const struct svm_events *ev = &c->ev;
+	struct svm_events *ev = &c->ev;
+	/* An interrupt for L1 waits while L2 runs or L1 has GIF clear. */
+	bool hold = c->nested.enabled && (c->nested.in_l2 || !c->nested.gif) && ev->intr_pending;
+	if (hold)
+		ev->intr_pending = false;
 	if ((ev->reinject | ev->exception) || ev->intr_pending || ev->window_open)
 		svm_events_before_vmrun(c);
+	if (hold)
+		ev->intr_pending = true;
 	if (!c->launched || c->last_cpu != this_cpu())
 		vmcb_mark_all_dirty(c->vmcb);
 	if (v->vm->audit && c->snapshot_valid)
@@ -248,7 +254,7 @@ int svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	struct svm_vcpu *c = svm_vcpu_of(v);
 	before_vmrun(v, c);
 	__asm__ volatile("clgi; sti" ::: "memory");
-	if (v->minimal_exits)
+	if (v->minimal_exits && !c->nested.in_l2) /* the fast path answers VMMCALLs as Anvil hypercalls */
 		svm_vmrun_minimal(c->vmcb_pa, &c->gprs, svm_host_save_pa, clean_after_exit(), svm_caps.nrips);
 	else
 		svm_vmrun(c->vmcb_pa, &c->gprs, svm_host_save_pa);

@@ -62,6 +62,7 @@ void svm_vm_destroy(struct vm *vm)
 	/* A payload stopped by a fault may have left GIF clear. */
 	__asm__ volatile("stgi" ::: "memory");
 	svm_test_vm_destroy(s);
+	nested_teardown(&s->vcpu);
 	if (s->npt.root)
 		npt_destroy(&s->npt);
 	if (s->asid)
@@ -170,7 +171,11 @@ void svm_walk_reach(struct vm *vm, const struct vm_reach_visitor *vis)
 	npt_walk(&s->npt, &nv);
 	if (s->alt.root)
 		npt_walk(&s->alt, &nv);
-	private_page(vis, s->vcpu.vmcb_pa, 1, "VMCB");
+	const struct svm_nested *n = &s->vcpu.nested;
+	private_page(vis, n->vmcb01 ? n->vmcb01_pa : s->vcpu.vmcb_pa, 1, "VMCB");
+	private_page(vis, n->vmcb02_pa, 1, "nested vmcb02");
+	private_page(vis, n->msrpm02_pa, SVM_MSRPM_PAGES, "nested merged MSR permission map");
+	private_page(vis, n->iopm02_pa, SVM_IOPM_PAGES, "nested merged I/O permission map");
 	private_page(vis, svm_host_save_pa, 1, "host VMSAVE area");
 	private_page(vis, svm_hsave_pa, 1, "VM_HSAVE_PA area");
 	for (int i = 0; i < 2; i++) {

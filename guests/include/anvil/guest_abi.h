@@ -351,6 +351,7 @@ _Static_assert(sizeof(struct anvil_guest_info) == 64, "info page layout is ABI")
 #define ANVIL_FEAT_NPT (1ull << 1)
 #define ANVIL_FEAT_NRIPS (1ull << 2)
 #define ANVIL_FEAT_VMCB_CLEAN (1ull << 3)
+#define ANVIL_FEAT_NESTED_SVM (1ull << 4)      /* SVM for the payload itself (L1), in software (docs/nested-svm.md) */
 #define ANVIL_FEAT_VMX (1ull << 8)
 #define ANVIL_FEAT_EPT (1ull << 9)
 #define ANVIL_FEAT_VPID (1ull << 10)

@@ -144,6 +144,7 @@ struct vm {
 	struct vcpu vcpu;
 
 	bool audit;                  /* audit=: check the backend's state tracking at every entry */
+	uint64_t requested;          /* the manifest's ANVIL_FEAT_*: what the payload asked the backend for */
 
 	/* Reporting */
 	struct tap_writer *tap;

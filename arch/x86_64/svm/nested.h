@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Nested SVM (docs/nested-svm.md): Anvil is L0, a payload that asked for
+ * ANVIL_FEAT_NESTED_SVM is L1 and runs its own guest, L2, with an SVM that
+ * Anvil implements in software, whatever the host CPU offers beyond SVM
+ * itself.
+ *
+ *   nested_l1.c   what L1 sees of SVM: CPUID, EFER.SVME, VM_HSAVE_PA,
+ *                 VM_CR, VMLOAD, VMSAVE, CLGI, STGI, INVLPGA
+ *   nested_run.c  VMRUN from L1 (vmcb12 read, checked, merged into
+ *                 vmcb02), exits from L2 (reflected to L1 as #VMEXIT, or
+ *                 handled by L0), and the switch between the two VMCBs
+ *
+ * While L2 runs the vCPU's `vmcb` is vmcb02 and its GPRs are L2's: the
+ * shared exit handlers then act on L2, which is what an exit L0 handles
+ * for L2 needs. vmcb01 keeps L1's state as it was at its VMRUN, with RIP
+ * past the VMRUN, which is what the emulated #VMEXIT resumes.
+ */
+#ifndef SVM_NESTED_H
+#define SVM_NESTED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <anvil/vm.h>
+
+#include "vmcb.h"
+
+#define NESTED_NASID 16u /* ASIDs L1 is told it has (CPUID Fn8000_000A EBX) */
+
+struct svm_vcpu;
+
+struct svm_nested {
+	bool enabled;          /* the payload asked for ANVIL_FEAT_NESTED_SVM */
+	bool svme;             /* L1's EFER.SVME (the hardware's is always set for a guest) */
+	bool gif;              /* L1's global interrupt flag */
+	uint64_t hsave_pa;     /* L1's VM_HSAVE_PA */
+	bool in_l2;
+	uint64_t vmcb12_gpa;   /* the vmcb12 of the VMRUN that entered L2 */
+	struct vmcb *vmcb12;   /* L0's copy of it */
+	struct vmcb *vmcb01, *vmcb02;
+	uint64_t vmcb01_pa, vmcb02_pa;
+	uint8_t *msrpm02, *iopm02; /* merged permission maps (L0's | L1's) */
+	uint64_t msrpm02_pa, iopm02_pa;
+	/* The other VMCB's auditor snapshot and launch state, swapped with the vCPU's. */
+	struct vmcb *snapshot_other;
+	bool snapshot_other_valid, launched_other;
+	uint32_t l2_asid;
+	bool l2_flush;         /* INVLPGA, or a new L2 ASID: flush it at the next nested VMRUN */
+	uint32_t last_l1_asid; /* the ASID vmcb12 named last time */
+	/* Counts, for the test services and docs/nested-svm.md */
+	uint64_t vmruns, invalid, reflected, l0_handled;
+};
+
+/* nested_l1.c */
+int nested_setup(struct vcpu *v, struct svm_vcpu *c);
+void nested_teardown(struct svm_vcpu *c);
+/*
+ * An exit of L1 (not L2) that nested SVM answers: CPUID leaves of SVM, the
+ * MSRs above, the SVM instructions. true if it did (e rewritten to
+ * ANVIL_EXIT_ARCH or to what the core must still do).
+ */
+bool nested_l1_exit(struct vcpu *v, struct vm_exit *e);
+/* The VMCB at L1's RAX (VMRUN, VMLOAD, VMSAVE): NULL if not page aligned in L1's memory. */
+struct vmcb *nested_l1_vmcb(struct vcpu *v, uint64_t *gpa);
+/* The state VMLOAD loads, from src into dst (dst through its setters). */
+void nested_copy_vmload_state(struct vmcb *dst, const struct vmcb *src);
+/* L1's CPUID as nested SVM shows it (host answer already through the policy). */
+void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
+
+/* nested_run.c */
+/* The vCPU back on vmcb01 (a payload that ends in L2). */
+void nested_leave_l2(struct svm_vcpu *c);
+int nested_vmrun(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e);
+/* An exit of L2, decoded into e: reflected to L1 or left to L0. */
+void nested_l2_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e);
+
+#endif

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What L1 sees of SVM (docs/nested-svm.md, "What L1 sees"): CPUID
+ * Fn8000_0001 ECX.SVM and Fn8000_000A, EFER.SVME, VM_HSAVE_PA and VM_CR,
+ * and the SVM instructions other than VMRUN (nested_run.c): VMLOAD,
+ * VMSAVE, CLGI, STGI, INVLPGA. APM Vol 2 chapter 15 and Vol 3 (the
+ * instruction pages) give the faults each can raise.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <anvil/console.h>
+#include <anvil/memory.h>
+#include <anvil/vm.h>
+
+#include "cpuid_policy.h"
+#include "nested.h"
+#include "svm.h"
+#include "x86.h"
+
+#define EFER_SVME (1ull << 12)
+#define EFER_LMA (1ull << 10)
+#define MSR_VM_CR 0xc0010114u
+#define MSR_VM_HSAVE_PA 0xc0010117u
+#define CPUID_EXT_FEATURES 0x80000001u
+#define CPUID_SVM_FEATURES 0x8000000au
+#define CPUID_EXT_ECX_SVM (1u << 2)
+#define SVM_REVISION 1u
+#define PAGE_4K 0x1000ull
+#define PAGE_MASK (PAGE_4K - 1)
+
+/*
+ * Fn8000_000A: revision 1, NESTED_NASID ASIDs, and in EDX what nested SVM
+ * implements: NRIPS (next RIP is computed, decoded where the host has no
+ * NRIP), VmcbClean (the bits are hints: reloading everything is allowed)
+ * and FlushByAsid. Not NP (L2 without nested paging only, so far).
+ */
+void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
+{
+	if (leaf == CPUID_EXT_FEATURES) {
+		*ecx |= CPUID_EXT_ECX_SVM;
+	} else if (leaf == CPUID_SVM_FEATURES) {
+		*eax = SVM_REVISION;
+		*ebx = NESTED_NASID;
+		*ecx = 0;
+		*edx = SVM_CPUID_NRIPS | SVM_CPUID_VMCB_CLEAN | SVM_CPUID_FLUSH_BY_ASID;
+	}
+}
+
+static uint64_t page_alloc(size_t pages)
+{
+	return svm_page_alloc_zeroed(pages);
+}
+
+int nested_setup(struct vcpu *v, struct svm_vcpu *c)
+{
+	struct svm_nested *n = &c->nested;
+	memset(n, 0, sizeof(*n));
+	if (!(v->vm->requested & ANVIL_FEAT_NESTED_SVM))
+		return 0;
+	n->vmcb01 = c->vmcb;
+	n->vmcb01_pa = c->vmcb_pa;
+	n->vmcb02_pa = page_alloc(1);
+	n->msrpm02_pa = page_alloc(SVM_MSRPM_PAGES);
+	n->iopm02_pa = page_alloc(SVM_IOPM_PAGES);
+	n->vmcb12 = malloc(sizeof(struct vmcb));
+	n->snapshot_other = malloc(sizeof(struct vmcb));
+	bool flush;
+	if (!n->vmcb02_pa || !n->msrpm02_pa || !n->iopm02_pa || !n->vmcb12 || !n->snapshot_other ||
+	    asid_get(&svm_asids, &n->l2_asid, &flush))
+		return -1;
+	n->vmcb02 = (struct vmcb *)(uintptr_t)n->vmcb02_pa;
+	n->msrpm02 = (uint8_t *)(uintptr_t)n->msrpm02_pa;
+	n->iopm02 = (uint8_t *)(uintptr_t)n->iopm02_pa;
+	n->l2_flush = true;
+	n->gif = true;
+	n->enabled = true;
+	return 0;
+}
+
+void nested_teardown(struct svm_vcpu *c)
+{
+	struct svm_nested *n = &c->nested;
+	if (!n->vmcb01)
+		return;
+	nested_leave_l2(c);
+	if (n->l2_asid)
+		asid_put(&svm_asids, n->l2_asid);
+	if (n->vmcb02_pa)
+		pmm_free(&kernel_pmm, n->vmcb02_pa);
+	if (n->msrpm02_pa)
+		pmm_free_contig(&kernel_pmm, n->msrpm02_pa, SVM_MSRPM_PAGES);
+	if (n->iopm02_pa)
+		pmm_free_contig(&kernel_pmm, n->iopm02_pa, SVM_IOPM_PAGES);
+	free(n->vmcb12);
+	free(n->snapshot_other);
+	memset(n, 0, sizeof(*n));
+}
+
+static int done(struct vcpu *v, struct vm_exit *e)
+{
+	int r = svm_skip_instruction(v, e);
+	e->kind = ANVIL_EXIT_ARCH;
+	return r;
+}
+
+static void fault(struct vcpu *v, struct vm_exit *e, uint8_t vector)
+{
+	v->vm->be->inject(v, vector, 0, vector == X86_VEC_GP ? ANVIL_INJECT_ERROR_CODE : 0);
+	e->kind = ANVIL_EXIT_ARCH;
+}
+
+static bool cpuid_exit(struct vcpu *v, struct vm_exit *e)
+{
+	uint32_t leaf = e->u.cpuid.leaf;
+	if (leaf != CPUID_EXT_FEATURES && leaf != CPUID_SVM_FEATURES)
+		return false;
+	uint32_t r[4];
+	x86_cpuid(leaf, e->u.cpuid.subleaf, r);
+	struct cpuid_regs host = { r[0], r[1], r[2], r[3] }, out;
+	cpuid_policy_apply(leaf, e->u.cpuid.subleaf, &host, &out);
+	nested_cpuid(leaf, &out.eax, &out.ebx, &out.ecx, &out.edx);
+	x86_reg_set(v, X86_RAX, out.eax);
+	x86_reg_set(v, X86_RBX, out.ebx);
+	x86_reg_set(v, X86_RCX, out.ecx);
+	x86_reg_set(v, X86_RDX, out.edx);
+	done(v, e);
+	return true;
+}
+
+static void msr_result(struct vcpu *v, uint64_t val)
+{
+	x86_reg_set(v, X86_RAX, (uint32_t)val);
+	x86_reg_set(v, X86_RDX, val >> 32);
+}
+
+/*
+ * EFER: L1 reads the hardware's value with its own SVME; a write may change
+ * SVME only (anything else is #GP, as every other intercepted MSR write).
+ * VM_HSAVE_PA: page aligned and inside L1's memory, else #GP.
+ * VM_CR: reads 0 (SVM not disabled, not locked); writes of 0 are accepted.
+ */
+static bool msr_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
+{
+	struct svm_nested *n = &c->nested;
+	bool rd = e->kind == ANVIL_EXIT_MSR_READ;
+	uint64_t val = e->u.msr.value, efer = c->vmcb->save.efer;
+	switch (e->u.msr.msr) {
+	case MSR_EFER:
+		if (rd) {
+			msr_result(v, (efer & ~EFER_SVME) | (n->svme ? EFER_SVME : 0));
+			break;
+		}
+		if ((val & ~EFER_SVME) != (efer & ~EFER_SVME)) {
+			fault(v, e, X86_VEC_GP);
+			return true;
+		}
+		n->svme = val & EFER_SVME;
+		break;
+	case MSR_VM_HSAVE_PA:
+		if (rd) {
+			msr_result(v, n->hsave_pa);
+			break;
+		}
+		if ((val & PAGE_MASK) || !vm_gpa_ptr(v->vm, val, PAGE_4K)) {
+			fault(v, e, X86_VEC_GP);
+			return true;
+		}
+		n->hsave_pa = val;
+		break;
+	case MSR_VM_CR:
+		if (rd) {
+			msr_result(v, 0);
+			break;
+		}
+		if (val) {
+			fault(v, e, X86_VEC_GP);
+			return true;
+		}
+		break;
+	default:
+		return false;
+	}
+	done(v, e);
+	return true;
+}
+
+/* The VMCB at L1's RAX, for VMRUN/VMLOAD/VMSAVE: page aligned and in L1's memory (else #GP). */
+struct vmcb *nested_l1_vmcb(struct vcpu *v, uint64_t *gpa)
+{
+	uint64_t pa = x86_reg_get(v, X86_RAX);
+	if (!(svm_vcpu_of(v)->vmcb->save.efer & EFER_LMA))
+		pa &= 0xffffffffull; /* EAX outside long mode */
+	*gpa = pa;
+	if (pa & PAGE_MASK)
+		return NULL;
+	return vm_gpa_ptr(v->vm, pa, sizeof(struct vmcb));
+}
+
+/* APM Vol 3 VMLOAD/VMSAVE: FS, GS, TR, LDTR with their hidden state, and the syscall/sysenter MSRs. */
+static void copy_vmload_state(struct vmcb *dst, const struct vmcb *src)
+{
+	vmcb_set_fs(dst, src->save.fs);
+	vmcb_set_gs(dst, src->save.gs);
+	vmcb_set_tr(dst, src->save.tr);
+	vmcb_set_ldtr(dst, src->save.ldtr);
+	vmcb_set_kernel_gs_base(dst, src->save.kernel_gs_base);
+	vmcb_set_star(dst, src->save.star);
+	vmcb_set_lstar(dst, src->save.lstar);
+	vmcb_set_cstar(dst, src->save.cstar);
+	vmcb_set_sfmask(dst, src->save.sfmask);
+	vmcb_set_sysenter_cs(dst, src->save.sysenter_cs);
+	vmcb_set_sysenter_esp(dst, src->save.sysenter_esp);
+	vmcb_set_sysenter_eip(dst, src->save.sysenter_eip);
+}
+
+void nested_copy_vmload_state(struct vmcb *dst, const struct vmcb *src)
+{
+	copy_vmload_state(dst, src);
+}
+
+/* VMSAVE writes L1's memory the way the CPU does: the fields only, `clean` untouched. */
+static void vmsave_to(struct vmcb *m, const struct vmcb *src)
+{
+	m->save.fs = src->save.fs;
+	m->save.gs = src->save.gs;
+	m->save.tr = src->save.tr;
+	m->save.ldtr = src->save.ldtr;
+	m->save.kernel_gs_base = src->save.kernel_gs_base;
+	m->save.star = src->save.star;
+	m->save.lstar = src->save.lstar;
+	m->save.cstar = src->save.cstar;
+	m->save.sfmask = src->save.sfmask;
+	m->save.sysenter_cs = src->save.sysenter_cs;
+	m->save.sysenter_esp = src->save.sysenter_esp;
+	m->save.sysenter_eip = src->save.sysenter_eip;
+}
+
+static bool insn_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
+{
+	struct svm_nested *n = &c->nested;
+	uint64_t code = e->raw_code, gpa;
+	if (code != VMEXIT_VMRUN && code != VMEXIT_VMLOAD && code != VMEXIT_VMSAVE && code != VMEXIT_STGI &&
+	    code != VMEXIT_CLGI && code != VMEXIT_INVLPGA)
+		return false; /* SKINIT: not offered, an undefined instruction */
+	if (!n->svme)
+		return false; /* EFER.SVME clear: #UD (the core's answer to these exits) */
+	if (c->vmcb->save.cpl) {
+		fault(v, e, X86_VEC_GP);
+		return true;
+	}
+	switch (code) {
+	case VMEXIT_VMRUN:
+		nested_vmrun(v, c, e);
+		return true;
+	case VMEXIT_VMLOAD:
+	case VMEXIT_VMSAVE: {
+		struct vmcb *m = nested_l1_vmcb(v, &gpa);
+		if (!m) {
+			fault(v, e, X86_VEC_GP);
+			return true;
+		}
+		if (code == VMEXIT_VMLOAD)
+			copy_vmload_state(c->vmcb, m);
+		else
+			vmsave_to(m, c->vmcb);
+		break;
+	}
+	case VMEXIT_STGI: n->gif = true; break;
+	case VMEXIT_CLGI: n->gif = false; break;
+	case VMEXIT_INVLPGA: n->l2_flush = true; break; /* the whole L2 ASID: more than asked, never less */
+	}
+	done(v, e);
+	return true;
+}
+
+bool nested_l1_exit(struct vcpu *v, struct vm_exit *e)
+{
+	struct svm_vcpu *c = svm_vcpu_of(v);
+	switch (e->kind) {
+	case ANVIL_EXIT_CPUID: return cpuid_exit(v, e);
+	case ANVIL_EXIT_MSR_READ:
+	case ANVIL_EXIT_MSR_WRITE: return msr_exit(v, c, e);
+	case ANVIL_EXIT_VIRT_INSN: return insn_exit(v, c, e);
+	default: return false;
+	}
+}
