@@ -17,7 +17,8 @@
  *                     LSTAR, CSTAR, SFMASK, SYSENTER_*: a VMSAVE to another
  *                     page gives them back, and %fs:0 reads through the
  *                     loaded FS base
- *   asid0_invalid     vmcb12 with ASID 0: VMEXIT_INVALID, L1 runs on, and
+ *   asid0_invalid     vmcb12 with ASID 0 (and an event to inject):
+ *                     VMEXIT_INVALID with EVENTINJ cleared, L1 runs on, and
  *                     the same VMCB with ASID 1 then runs
  *   unintercepted     L2's CPUID, not intercepted by L1, is answered
  *                     without reaching L1 (SVM hidden from L2); a VMMCALL
@@ -180,8 +181,11 @@ static void case_asid0(void)
 
 	nsvm_vmcb_init(&vmcb, l2_bump, l2_stack_top());
 	vmcb.asid = 0;
+	vmcb.event_inj = 6 | (3ull << 8) | (1ull << 31); /* a #UD that must not survive the failed VMRUN */
 	uint64_t code = nsvm_run(&vmcb, &g);
 	check(&c, code == NSVM_EXIT_INVALID, "ASID 0: exit code %#llx, want VMEXIT_INVALID", (unsigned long long)code);
+	check(&c, vmcb.event_inj == 0, "EVENTINJ %#llx after VMEXIT_INVALID, want 0 (#VMEXIT clears it)",
+	      (unsigned long long)vmcb.event_inj);
 	vmcb.asid = 1;
 	code = nsvm_run(&vmcb, &g);
 	check(&c, code == NSVM_EXIT_VMMCALL, "ASID 1 after that: exit code %#llx, want VMMCALL", (unsigned long long)code);

@@ -72,6 +72,8 @@ void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, ui
 /* The vCPU back on vmcb01 (a payload that ends in L2). */
 void nested_leave_l2(struct svm_vcpu *c);
 int nested_vmrun(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e);
+/* An exception L0 raises in L2: true if it became a #VMEXIT to L1 (L1 intercepts it). */
+bool nested_exception_to_l1(struct vcpu *v, struct svm_vcpu *c, uint8_t vector, uint32_t error_code);
 /* An exit of L2, decoded into e: reflected to L1 or left to L0. */
 void nested_l2_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e);
 

@@ -193,6 +193,8 @@ static void vmexit_invalid(struct svm_nested *n, struct vmcb *m, const char *why
 	m->control.exit_code = VMEXIT_INVALID;
 	m->control.exit_info1 = 0;
 	m->control.exit_info2 = 0;
+	/* A #VMEXIT like any other: EVENTINJ cleared (KVM missed this path until 2026, "Clear EVENTINJ fields in vmcb12 on nested #VMEXIT"). */
+	m->control.event_inj = 0;
 	n->gif = false;
 	if (n->invalid++ == 0)
 		klog(LOG_INFO, "nested SVM: VMRUN refused: %s (VMEXIT_INVALID to L1; counted from now on)", why);
@@ -288,26 +290,28 @@ static bool has_next_rip(const struct vm_exit *e)
 	}
 }
 
+struct exit_info {
+	uint64_t code, info1, info2, int_info, nrip;
+};
+
 /* #VMEXIT to L1: what the CPU writes into vmcb12, then L1 resumes after its VMRUN with GIF clear. */
-static void reflect(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e, uint64_t code)
+static void vmexit_to_l1(struct vcpu *v, struct svm_vcpu *c, const struct exit_info *x)
 {
 	struct svm_nested *n = &c->nested;
 	const struct vmcb *d = n->vmcb02;
 	struct vmcb *m = vm_gpa_ptr(v->vm, n->vmcb12_gpa, sizeof(struct vmcb));
-	uint64_t nrip = 0;
-	if (has_next_rip(e) && svm_next_rip(v, e, &nrip))
-		nrip = 0;
 	if (m) {
 		struct vmcb_control *k = &m->control;
 		struct vmcb_save *s = &m->save;
-		k->exit_code = code;
-		k->exit_info1 = d->control.exit_info1;
-		k->exit_info2 = d->control.exit_info2;
-		k->exit_int_info = d->control.exit_int_info;
+		k->exit_code = x->code;
+		k->exit_info1 = x->info1;
+		k->exit_info2 = x->info2;
+		k->exit_int_info = x->int_info;
+		uint64_t nrip = x->nrip;
 		k->next_rip = nrip;
 		k->int_ctl = (k->int_ctl & ~INT_CTL_TO_L1) | (d->control.int_ctl & INT_CTL_TO_L1);
 		k->int_state = d->control.int_state & VMCB_INT_STATE_SHADOW;
-		k->event_inj &= ~VMCB_EVENTINJ_V;
+		k->event_inj = 0; /* APM Vol 3 VMRUN: #VMEXIT clears EVENTINJ */
 		s->es = d->save.es;
 		s->cs = d->save.cs;
 		s->ss = d->save.ss;
@@ -331,10 +335,41 @@ static void reflect(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e, uint6
 	nested_copy_vmload_state(n->vmcb01, d);
 	vmcb_set_dr7(n->vmcb01, DR7_RESET);
 	c->ev.reinject = 0; /* an event the exit cut off is in EXITINTINFO: L1's to deliver */
+	c->ev.exception = 0;
 	switch_to(c, false);
 	n->gif = false;
 	n->reflected++;
+}
+
+static void reflect(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e, uint64_t code)
+{
+	const struct vmcb_control *d = &c->nested.vmcb02->control;
+	struct exit_info x = { code, d->exit_info1, d->exit_info2, d->exit_int_info, 0 };
+	if (has_next_rip(e) && svm_next_rip(v, e, &x.nrip))
+		x.nrip = 0;
+	vmexit_to_l1(v, c, &x);
 	e->kind = ANVIL_EXIT_ARCH;
+}
+
+/*
+ * An exception L0 raises in L2 for an instruction it emulates or refuses
+ * (the #GP of an MSR L0 owns, the #UD of an unintercepted VMMCALL): on a
+ * CPU it would be an exception like any other, subject to L1's exception
+ * intercepts. Injected through EVENTINJ it would not be (injected events
+ * are never intercepted), so one that L1 intercepts becomes the #VMEXIT
+ * itself: exit code 0x40 + vector, EXITINFO1 the error code, RIP at the
+ * instruction (found by nsvm_basic/unintercepted: the #UD went to L2's own
+ * IDT, whose handler's hypercalls raised #UD again, until L2's stack ran
+ * out).
+ */
+bool nested_exception_to_l1(struct vcpu *v, struct svm_vcpu *c, uint8_t vector, uint32_t error_code)
+{
+	struct svm_nested *n = &c->nested;
+	if (!n->enabled || !n->in_l2 || vector >= 32 || !((n->vmcb12->control.intercept_exc >> vector) & 1))
+		return false;
+	struct exit_info x = { VMEXIT_EXCP_BASE + vector, error_code, 0, 0, 0 };
+	vmexit_to_l1(v, c, &x);
+	return true;
 }
 
 void nested_l2_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
@@ -358,7 +393,7 @@ void nested_l2_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 	}
 	n->l0_handled++;
 	if (code == VMEXIT_VMMCALL || e->kind == ANVIL_EXIT_VIRT_INSN) {
-		/* Not intercepted by L1, these do not exist for L2 (SVME is L1's, not L2's). */
+		/* Not intercepted by L1, these do not exist for L2 (SVME is L1's, not L2's): #UD (svm_inject reflects it if L1 intercepts #UD). */
 		v->vm->be->inject(v, X86_VEC_UD, 0, 0);
 		e->kind = ANVIL_EXIT_ARCH;
 	}

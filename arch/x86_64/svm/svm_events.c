@@ -33,6 +33,8 @@ int svm_inject(struct vcpu *v, uint8_t vector, uint32_t error_code, uint32_t fla
 		ev->intr_vector = vector;
 		return 0;
 	}
+	if (nested_exception_to_l1(v, svm_vcpu_of(v), vector, flags & ANVIL_INJECT_ERROR_CODE ? error_code : 0))
+		return 0;
 	if (ev->exception)
 		return -1;
 	uint64_t e = event(vector, vector == 2 ? VMCB_EVENTINJ_TYPE_NMI : VMCB_EVENTINJ_TYPE_EXCP);

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nsvm_inject: L1 injects events into L2 through vmcb12's EVENTINJ (APM
+ * Vol 2 15.20) and sees them arrive at L2's own IDT (docs/nested-svm.md).
+ * L2's IDT sends vectors 0-79 to stubs that report the vector and the top
+ * of the stack to L1 (l2.S).
+ *
+ *   exception        #UD (vector 6, no error code): L2's stub 6 runs, the
+ *                    stack holds the RIP L2 was at
+ *   exception_error  #GP with error code 0x1230: stub 13 with it on the stack
+ *   interrupt        external interrupt 0x40 (L2's IF set): stub 0x40
+ *   delivery_exit    interrupt 0x41 into an L2 whose IDT limit is 0, L1
+ *                    intercepting #GP: the #GP of the delivery exits to L1
+ *                    (exit 0x4d) with EXITINTINFO holding the interrupt
+ *                    that was being delivered
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <guest/guest.h>
+#include <guest/nsvm.h>
+#include <guest/x86.h>
+
+ANVIL_MANIFEST(.name = "nsvm_inject", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT | ANVIL_FEAT_NESTED_SVM,
+	       .mem_kib = 4096, .timeout_ms = 20000);
+
+#define L2_SEEN 0x5ee
+#define L2_IDLE 0x1d1e
+#define STUB_SIZE 16u
+#define VECTORS 80u
+#define EV_V (1ull << 31)
+#define EV_EV (1ull << 11)
+#define EV_TYPE_INTR (0ull << 8)
+#define EV_TYPE_EXCP (3ull << 8)
+#define EV_TYPE_MASK (7ull << 8)
+#define EXIT_GP 0x4du
+#define INTERCEPT_GP (1u << 13)
+#define RFLAGS_IF (1u << 9)
+#define GATE_INTR64 0x8e00u /* P, DPL 0, 64-bit interrupt gate */
+
+extern const uint8_t l2_stubs[];
+void l2_idle(void);
+
+static struct nsvm_vmcb vmcb;
+static uint8_t hsave[4096] __attribute__((aligned(4096)));
+static uint8_t l2_stack[16384] __attribute__((aligned(16)));
+
+struct gate {
+	uint16_t off_lo, sel, flags, off_mid;
+	uint32_t off_hi, rsvd;
+};
+_Static_assert(sizeof(struct gate) == 16, "APM Vol 2 4.8.4: 16-byte gate");
+static struct gate l2_idt[VECTORS] __attribute__((aligned(4096)));
+
+static void build_idt(void)
+{
+	for (unsigned v = 0; v < VECTORS; v++) {
+		uint64_t a = (uint64_t)(uintptr_t)(l2_stubs + v * STUB_SIZE);
+		l2_idt[v] = (struct gate){ (uint16_t)a, ANVIL_GUEST_CS, GATE_INTR64, (uint16_t)(a >> 16),
+					   (uint32_t)(a >> 32), 0 };
+	}
+}
+
+struct seen {
+	uint64_t code, rax, vector, top, exit_int_info;
+};
+
+/* One VMRUN of an idle L2 (RFLAGS.IF set) with event ev injected; the exit as L1 saw it. */
+static struct seen run_injected(uint64_t ev, uint16_t idt_limit, uint32_t extra_exc)
+{
+	struct nsvm_gprs g;
+
+	memset(&g, 0, sizeof(g));
+	nsvm_vmcb_init(&vmcb, l2_idle, l2_stack + sizeof(l2_stack));
+	vmcb.idtr.base = (uint64_t)(uintptr_t)l2_idt;
+	vmcb.idtr.limit = idt_limit;
+	vmcb.rflags |= RFLAGS_IF;
+	vmcb.intercept_exc |= extra_exc;
+	vmcb.event_inj = ev;
+	uint64_t code = nsvm_run(&vmcb, &g);
+	return (struct seen){ code, vmcb.rax, g.rbx, g.rcx, vmcb.exit_int_info };
+}
+
+static void expect_stub(const char *name, uint64_t ev, unsigned vector, bool error, uint64_t error_code)
+{
+	struct checks c = { 0 };
+	struct seen s = run_injected(ev, sizeof(l2_idt) - 1, 0);
+
+	if (check(&c, s.code == NSVM_EXIT_VMMCALL && s.rax == L2_SEEN,
+		  "exit %#llx RAX %#llx: L2's handler did not run", (unsigned long long)s.code, (unsigned long long)s.rax)) {
+		check(&c, s.vector == vector, "L2 took vector %llu, want %u", (unsigned long long)s.vector, vector);
+		if (error)
+			check(&c, s.top == error_code, "error code on L2's stack %#llx, want %#llx",
+			      (unsigned long long)s.top, (unsigned long long)error_code);
+		else
+			check(&c, s.top == (uint64_t)(uintptr_t)l2_idle, "RIP on L2's stack %#llx, want l2_idle %#llx",
+			      (unsigned long long)s.top, (unsigned long long)(uintptr_t)l2_idle);
+	}
+	check(&c, vmcb.event_inj == 0, "EVENTINJ %#llx after the #VMEXIT, want 0 (cleared)", (unsigned long long)vmcb.event_inj);
+	checks_report(&c, name);
+}
+
+static void case_delivery_exit(void)
+{
+	struct checks c = { 0 };
+	uint64_t ev = 0x41 | EV_TYPE_INTR | EV_V;
+	struct seen s = run_injected(ev, 0, INTERCEPT_GP);
+
+	check(&c, s.code == EXIT_GP, "exit %#llx, want #GP (0x4d) from the delivery", (unsigned long long)s.code);
+	check(&c, (s.exit_int_info & (EV_V | EV_TYPE_MASK | 0xff)) == ev,
+	      "EXITINTINFO %#llx, want the interrupt being delivered %#llx", (unsigned long long)s.exit_int_info,
+	      (unsigned long long)ev);
+	checks_report(&c, "delivery_exit");
+}
+
+int guest_main(const struct anvil_guest_info *info)
+{
+	uint32_t edx, nasid;
+	(void)info;
+	if (!nsvm_supported(&edx, &nasid) || !nsvm_enable(hsave)) {
+		report_skip("exception", "no SVM for L1");
+		report_skip("exception_error", "no SVM for L1");
+		report_skip("interrupt", "no SVM for L1");
+		report_skip("delivery_exit", "no SVM for L1");
+		return 0;
+	}
+	build_idt();
+	expect_stub("exception", 6 | EV_TYPE_EXCP | EV_V, 6, false, 0);
+	expect_stub("exception_error", 13 | EV_TYPE_EXCP | EV_EV | EV_V | (0x1230ull << 32), 13, true, 0x1230);
+	expect_stub("interrupt", 0x40 | EV_TYPE_INTR | EV_V, 0x40, false, 0);
+	case_delivery_exit();
+	return 0;
+}
