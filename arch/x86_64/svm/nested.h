@@ -24,11 +24,32 @@
 
 #include <anvil/vm.h>
 
+#include "npt.h"
 #include "vmcb.h"
 
 #define NESTED_NASID 16u /* ASIDs L1 is told it has (CPUID Fn8000_000A EBX) */
 
+#define NESTED_SHADOW_TABLES 64u /* shadow table pages per vCPU: used up, the shadow is rebuilt */
+
 struct svm_vcpu;
+
+/* nested_npt.c: L2-physical to host-physical, from L1's nested tables and L0's. */
+struct nested_shadow {
+	struct npt npt;
+	struct npt_ops ops;
+	bool valid;
+	bool flushed;          /* dropped since the last VMRUN: L2's ASID must be flushed */
+	uint64_t l1_ncr3;      /* the vmcb12 nCR3 it shadows */
+	unsigned tables;       /* pool pages in use */
+	uint64_t rebuilds, recycled, faults_resolved, faults_to_l1;
+};
+
+enum nested_npf_result {
+	NESTED_NPF_RESOLVED,   /* a shadow leaf was added: resume L2 */
+	NESTED_NPF_TO_L1,      /* L1's tables refuse: #VMEXIT(NPF) to L1 */
+	NESTED_NPF_L0,         /* L1's tables point outside L1's memory, or L0 refuses: L0's own fault */
+	NESTED_NPF_ERROR,      /* no table page even after a rebuild */
+};
 
 struct svm_nested {
 	bool enabled;          /* the payload asked for ANVIL_FEAT_NESTED_SVM */
@@ -48,6 +69,7 @@ struct svm_nested {
 	uint32_t l2_asid;
 	bool l2_flush;         /* INVLPGA, or a new L2 ASID: flush it at the next nested VMRUN */
 	uint32_t last_l1_asid; /* the ASID vmcb12 named last time */
+	struct nested_shadow shadow;
 	/* Counts, for the test services and docs/nested-svm.md */
 	uint64_t vmruns, invalid, reflected, l0_handled;
 };
@@ -67,6 +89,13 @@ struct vmcb *nested_l1_vmcb(struct vcpu *v, uint64_t *gpa);
 void nested_copy_vmload_state(struct vmcb *dst, const struct vmcb *src);
 /* L1's CPUID as nested SVM shows it (host answer already through the policy). */
 void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
+
+/* nested_npt.c */
+/* Before a VMRUN with L1's nested paging: keep the shadow, or start a new one. */
+int nested_shadow_prepare(struct nested_shadow *sh, uint64_t l1_ncr3, bool flush);
+void nested_shadow_drop(struct nested_shadow *sh);
+enum nested_npf_result nested_shadow_fault(struct vcpu *v, struct nested_shadow *sh, uint64_t l2_gpa, uint64_t info1,
+					   uint64_t *l1_fault_info1, uint64_t *l1_gpa);
 
 /* nested_run.c */
 /* The vCPU back on vmcb01 (a payload that ends in L2). */

@@ -31,9 +31,9 @@
 
 /*
  * Fn8000_000A: revision 1, NESTED_NASID ASIDs, and in EDX what nested SVM
- * implements: NRIPS (next RIP is computed, decoded where the host has no
- * NRIP), VmcbClean (the bits are hints: reloading everything is allowed)
- * and FlushByAsid. Not NP (L2 without nested paging only, so far).
+ * implements: NP (shadow nested tables, nested_npt.c), NRIPS (next RIP is
+ * computed, decoded where the host has no NRIP), VmcbClean (the bits are
+ * hints: reloading everything is allowed) and FlushByAsid.
  */
 void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
 {
@@ -43,7 +43,7 @@ void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, ui
 		*eax = SVM_REVISION;
 		*ebx = NESTED_NASID;
 		*ecx = 0;
-		*edx = SVM_CPUID_NRIPS | SVM_CPUID_VMCB_CLEAN | SVM_CPUID_FLUSH_BY_ASID;
+		*edx = SVM_CPUID_NP | SVM_CPUID_NRIPS | SVM_CPUID_VMCB_CLEAN | SVM_CPUID_FLUSH_BY_ASID;
 	}
 }
 
@@ -84,6 +84,7 @@ void nested_teardown(struct svm_vcpu *c)
 	if (!n->vmcb01)
 		return;
 	nested_leave_l2(c);
+	nested_shadow_drop(&n->shadow);
 	if (n->l2_asid)
 		asid_put(&svm_asids, n->l2_asid);
 	if (n->vmcb02_pa)

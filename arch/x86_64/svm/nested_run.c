@@ -103,8 +103,8 @@ static const char *check_vmcb12(const struct vmcb *m)
 		return "VMRUN not intercepted";
 	if (!k->asid)
 		return "ASID 0";
-	if (k->nested_ctl & VMCB_NESTED_CTL_NP_ENABLE)
-		return "nested paging asked for (not offered to L1)";
+	if ((k->nested_ctl & VMCB_NESTED_CTL_NP_ENABLE) && (k->n_cr3 >> 52))
+		return "nCR3 above the physical address width";
 	if ((ev & VMCB_EVENTINJ_V) &&
 	    (type == EVENT_TYPE_RESERVED ||
 	     (type == VMCB_EVENTINJ_TYPE_EXCP && (vec == EXC_NMI || vec > EXC_LAST))))
@@ -134,7 +134,7 @@ static bool merge_maps(struct vm *vm, struct svm_nested *n, const struct svm_vm 
 	return true;
 }
 
-static void build_control(struct svm_nested *n, const struct vmcb_control *k)
+static int build_control(struct svm_nested *n, const struct vmcb_control *k)
 {
 	struct vmcb *d = n->vmcb02;
 	const struct vmcb_control *l0 = &n->vmcb01->control;
@@ -150,6 +150,11 @@ static void build_control(struct svm_nested *n, const struct vmcb_control *k)
 	vmcb_set_tsc_offset(d, l0->tsc_offset + k->tsc_offset);
 	vmcb_set_asid(d, n->l2_asid);
 	bool flush = n->l2_flush || k->tlb_control != VMCB_TLB_NOTHING || k->asid != n->last_l1_asid;
+	bool npt12 = k->nested_ctl & VMCB_NESTED_CTL_NP_ENABLE;
+	if (npt12 && nested_shadow_prepare(&n->shadow, k->n_cr3, flush))
+		return -1;
+	flush |= npt12 && n->shadow.flushed;
+	n->shadow.flushed = false;
 	vmcb_set_tlb_control(d, flush ? asid_tlb_control(true, svm_caps.flush_by_asid) : VMCB_TLB_NOTHING);
 	n->l2_flush = false;
 	n->last_l1_asid = k->asid;
@@ -157,10 +162,15 @@ static void build_control(struct svm_nested *n, const struct vmcb_control *k)
 	vmcb_set_int_vector(d, k->int_vector);
 	vmcb_set_int_state(d, k->int_state & VMCB_INT_STATE_SHADOW);
 	vmcb_set_event_inj(d, k->event_inj);
-	/* L2 without nested paging of L1's: it runs on L0's own tables, in L1's physical space. */
+	/*
+	 * L2 without nested paging of L1's runs on L0's own tables, in L1's
+	 * physical space, with L1's PAT as gPAT; with it, on the shadow of
+	 * L1's tables (nested_npt.c) and vmcb12's gPAT.
+	 */
 	vmcb_set_nested_ctl(d, VMCB_NESTED_CTL_NP_ENABLE);
-	vmcb_set_n_cr3(d, l0->n_cr3);
-	vmcb_set_g_pat(d, n->vmcb01->save.g_pat);
+	vmcb_set_n_cr3(d, npt12 ? n->shadow.npt.root_pa : l0->n_cr3);
+	vmcb_set_g_pat(d, npt12 ? n->vmcb12->save.g_pat : n->vmcb01->save.g_pat);
+	return 0;
 }
 
 static void build_save(struct svm_nested *n, const struct vmcb_save *s)
@@ -225,7 +235,10 @@ int nested_vmrun(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 		vmexit_invalid(n, m, why);
 		return 0;
 	}
-	build_control(n, &n->vmcb12->control);
+	if (build_control(n, &n->vmcb12->control)) {
+		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "nested SVM: no memory for the shadow nested tables");
+		return -1;
+	}
 	build_save(n, &n->vmcb12->save);
 	c->ev.reinject = 0;
 	switch_to(c, true);
@@ -372,14 +385,52 @@ bool nested_exception_to_l1(struct vcpu *v, struct svm_vcpu *c, uint8_t vector, 
 	return true;
 }
 
+/* An NPF of the shadow: resolved, L1's (its tables refuse), or L0's (outside L1's memory). */
+static void shadow_npf(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
+{
+	struct svm_nested *n = &c->nested;
+	const struct vmcb_control *d = &n->vmcb02->control;
+	uint64_t l2_gpa = d->exit_info2, f = 0, l1_gpa = 0;
+	switch (nested_shadow_fault(v, &n->shadow, l2_gpa, d->exit_info1, &f, &l1_gpa)) {
+	case NESTED_NPF_RESOLVED:
+		if (n->shadow.flushed) { /* rebuilt from scratch to find room: nothing cached may survive */
+			vmcb_set_tlb_control(n->vmcb02, asid_tlb_control(true, svm_caps.flush_by_asid));
+			n->shadow.flushed = false;
+		}
+		e->kind = ANVIL_EXIT_ARCH;
+		return;
+	case NESTED_NPF_TO_L1: {
+		struct exit_info x = { VMEXIT_NPF, f, l2_gpa, d->exit_int_info, 0 };
+		n->shadow.faults_to_l1++;
+		vmexit_to_l1(v, c, &x);
+		e->kind = ANVIL_EXIT_ARCH;
+		return;
+	}
+	case NESTED_NPF_L0:
+		n->l0_handled++;
+		e->u.mem.gpa = l1_gpa; /* the payload's own fault, at the L1 address L2's access reached */
+		return;
+	case NESTED_NPF_ERROR:
+		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "nested SVM: the shadow nested tables could not map L2 address 0x%lx",
+		       (unsigned long)l2_gpa);
+		e->kind = ANVIL_EXIT_ARCH;
+		return;
+	}
+}
+
 void nested_l2_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 {
 	struct svm_nested *n = &c->nested;
 	uint64_t code = n->vmcb02->control.exit_code;
 	switch (code) {
 	case VMEXIT_INTR: case VMEXIT_NMI: case VMEXIT_SMI: case VMEXIT_INIT:
+		n->l0_handled++; /* host events: L0's business, L2 resumes */
+		return;
 	case VMEXIT_NPF:
-		n->l0_handled++; /* host events, L0's own nested tables: L0's business, L2 resumes */
+		if (n->vmcb12->control.nested_ctl & VMCB_NESTED_CTL_NP_ENABLE)
+			shadow_npf(v, c, e);
+		else
+			n->l0_handled++; /* L2 on L0's own tables: an access outside the payload's memory */
 		return;
 	case VMEXIT_INVALID:
 		reflect(v, c, e, code); /* the CPU refused a state the checks let through: L1's VMRUN failed */

@@ -171,6 +171,8 @@ void svm_walk_reach(struct vm *vm, const struct vm_reach_visitor *vis)
 	npt_walk(&s->npt, &nv);
 	if (s->alt.root)
 		npt_walk(&s->alt, &nv);
+	if (s->vcpu.nested.shadow.npt.root)
+		npt_walk(&s->vcpu.nested.shadow.npt, &nv); /* what L2 reaches through L1's nested tables */
 	const struct svm_nested *n = &s->vcpu.nested;
 	private_page(vis, n->vmcb01 ? n->vmcb01_pa : s->vcpu.vmcb_pa, 1, "VMCB");
 	private_page(vis, n->vmcb02_pa, 1, "nested vmcb02");
