@@ -15,7 +15,7 @@ GUEST_PAYLOADS_x86_64 := chaos x86_basic x86_intercepts nested_paging inject cle
 	host_state_set host_state_check \
 	containment_triple containment_spin containment_oob containment_badptr \
 	containment_badcall containment_longstr containment_rofault containment_deadline \
-	spp bench_vmexit
+	spp bench_vmexit bench_nested
 GUEST_PAYLOADS_arm64 := chaos arm64_basic arm64_sysreg vgic_basic vgic_lr_overflow idst vgic_groups vgic_deact vgic_timer \
 	bench_irq nested_paging \
 	containment_vectors containment_spin containment_oob containment_badptr \

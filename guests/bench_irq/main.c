@@ -23,7 +23,8 @@
 #include <guest/gic.h>
 #include <guest/guest.h>
 
-ANVIL_MANIFEST(.name = "bench_irq", .features = ANVIL_FEAT_GENERIC, .mem_kib = 1024, .timeout_ms = 30000);
+ANVIL_MANIFEST(.name = "bench_irq", .features = ANVIL_FEAT_GENERIC, .mem_kib = 1024, .timeout_ms = 30000,
+	       .flags = ANVIL_MANIFEST_BENCH);
 
 #define SPI_FIRST 32u
 #define NR_IRQS 64u

@@ -72,6 +72,8 @@ struct svm_nested {
 	struct nested_shadow shadow;
 	/* Counts, for the test services and docs/nested-svm.md */
 	uint64_t vmruns, invalid, reflected, l0_handled;
+	uint64_t audited;      /* vmcb02 VMRUNs the clean-bit auditor checked */
+	uint64_t fields_read;  /* vmcb12 fields the last nested VMRUN read from L1's memory */
 };
 
 /* nested_l1.c */

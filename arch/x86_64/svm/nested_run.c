@@ -227,6 +227,7 @@ int nested_vmrun(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 	n->vmruns++;
 	memcpy(n->vmcb12, m, sizeof(*m));
 	n->vmcb12_gpa = gpa;
+	n->fields_read = vmcb_field_count; /* every field, whatever vmcb12's clean bits say (no cache yet) */
 	const char *why = check_vmcb12(n->vmcb12);
 	struct svm_vm *s = svm_vm_of(v->vm);
 	if (!why && !merge_maps(v->vm, n, s, &n->vmcb12->control))

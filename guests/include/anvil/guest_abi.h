@@ -190,6 +190,20 @@ enum anvil_svm_test {
 	                                         ANVIL_TEST_UNSUPPORTED if the auditor is off */
 	ANVIL_SVM_TEST_AUDIT_COUNT = 0x302,   /* rax = VMRUNs audited so far for this payload;
 	                                         ANVIL_TEST_UNSUPPORTED if the auditor is off */
+	ANVIL_SVM_TEST_NESTED_STATS = 0x303,  /* a1 = ANVIL_NESTED_STAT_*: rax = that count of nested SVM
+	                                         (docs/nested-svm.md); ANVIL_TEST_UNSUPPORTED if the
+	                                         payload did not ask for ANVIL_FEAT_NESTED_SVM */
+};
+
+enum anvil_nested_stat {
+	ANVIL_NESTED_STAT_VMRUNS = 0,          /* VMRUNs L1 executed */
+	ANVIL_NESTED_STAT_REFLECTED = 1,       /* #VMEXITs delivered to L1 (VMEXIT_INVALID not counted) */
+	ANVIL_NESTED_STAT_INVALID = 2,         /* VMRUNs answered with VMEXIT_INVALID */
+	ANVIL_NESTED_STAT_AUDITED = 3,         /* vmcb02 VMRUNs the clean-bit auditor checked */
+	ANVIL_NESTED_STAT_FIELDS_READ = 4,     /* vmcb12 fields the last VMRUN read from L1's memory */
+	ANVIL_NESTED_STAT_SHADOW_FAULTS = 5,   /* L2 nested page faults resolved in the shadow tables */
+	ANVIL_NESTED_STAT_SHADOW_REBUILDS = 6, /* times the shadow tables started empty */
+	ANVIL_NESTED_STAT_L0_HANDLED = 7,      /* L2 exits L0 handled without L1 */
 };
 
 /*
