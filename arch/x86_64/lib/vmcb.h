@@ -34,6 +34,14 @@ _Static_assert(offsetof(struct vmcb_seg, attrib) == 0x2, "APM Table B-2");
 _Static_assert(offsetof(struct vmcb_seg, limit) == 0x4, "APM Table B-2");
 _Static_assert(offsetof(struct vmcb_seg, base) == 0x8, "APM Table B-2");
 
+/*
+ * vmcb_seg.attrib bits (descriptor bit 40 + n is attrib bit n for n < 8,
+ * descriptor bit 52 + n is attrib bit 8 + n): the code-segment flags the
+ * VMRUN long-mode check reads (APM Vol 2 section 15.5.1, Vol 2 4.8.1).
+ */
+#define VMCB_SEG_ATTR_L (1u << 9)   /* descriptor bit 53: 64-bit code segment */
+#define VMCB_SEG_ATTR_DB (1u << 10) /* descriptor bit 54: default operand size 32 */
+
 /* Control area, VMCB offsets 0x000-0x3ff (APM Vol 2 Table B-1). */
 struct vmcb_control {
 	uint32_t intercept_cr;     /* 15:0 read CRn, 31:16 write CRn */
@@ -576,6 +584,25 @@ static inline void vmcb_mark_dirty(struct vmcb *v, int g)
 	}
 VMCB_FIELDS(VMCB_SETTER)
 #undef VMCB_SETTER
+
+/*
+ * vmcb_update_<name>(v, value): the setter, but only for a value that differs
+ * from the field's current bytes; true if it wrote. An unchanged value leaves
+ * the group's bit as it was, which is still correct by construction: a set
+ * bit then promises "unchanged since the CPU last saw it", and the field is
+ * unchanged. For code that rebuilds a whole VMCB from other state (nested
+ * SVM's vmcb02, nsvm_merge.c) and wants untouched groups to stay cached.
+ */
+#define VMCB_UPDATER(name, member, type, group) \
+	static inline bool vmcb_update_##name(struct vmcb *v, type val) \
+	{ \
+		if (__builtin_memcmp(&v->member, &val, sizeof(val)) == 0) \
+			return false; \
+		vmcb_set_##name(v, val); \
+		return true; \
+	}
+VMCB_FIELDS(VMCB_UPDATER)
+#undef VMCB_UPDATER
 
 /* First VMRUN of a VMCB, or the first on another CPU: the CPU caches nothing. */
 static inline void vmcb_mark_all_dirty(struct vmcb *v)
