@@ -68,3 +68,14 @@ bool svm_iopm_intercepts(const uint8_t *map, uint16_t port)
 {
 	return (map[port / 8] >> (port % 8)) & 1;
 }
+
+bool svm_iopm_intercepts_access(const uint8_t *map, uint16_t port, unsigned size)
+{
+	for (unsigned i = 0; i < size; i++) {
+		uint32_t bit = (uint32_t)port + i; /* no 16-bit wrap: 0xffff + 1 is bit 0x10000 */
+
+		if ((map[bit / 8] >> (bit % 8)) & 1)
+			return true;
+	}
+	return false;
+}

@@ -29,5 +29,11 @@ int svm_msrpm_set(uint8_t *map, uint32_t msr, bool read, bool write);
 bool svm_msrpm_intercepts(const uint8_t *map, uint32_t msr, bool write);
 void svm_iopm_set(uint8_t *map, uint16_t port, bool intercept);
 bool svm_iopm_intercepts(const uint8_t *map, uint16_t port);
+/*
+ * An access of `size` bytes (1, 2 or 4) at port: intercepted if the bit of
+ * any port it touches is set (APM 15.10.2). An access past 0xffff reads the
+ * bits beyond port 0xffff, which is why the map is 12 KiB, not 8.
+ */
+bool svm_iopm_intercepts_access(const uint8_t *map, uint16_t port, unsigned size);
 
 #endif
