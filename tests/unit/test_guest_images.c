@@ -40,6 +40,10 @@ static const struct expected expected[] = {
 	{ "nested_paging", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "inject", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "clean_bits", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "nsvm_basic", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "nsvm_intercepts", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "nsvm_inject", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "nsvm_npt", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "host_state_set", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "host_state_check", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "containment_triple", ANVIL_EXPECT_TRIPLE_FAULT, 0, 0, 0 },
@@ -53,6 +57,7 @@ static const struct expected expected[] = {
 	{ "spp", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "vmx_exits", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "bench_vmexit", ANVIL_EXPECT_PASS, ANVIL_MANIFEST_BENCH, 0, 0 },
+	{ "bench_nested", ANVIL_EXPECT_PASS, ANVIL_MANIFEST_BENCH, 0, 0 },
 };
 
 static uint8_t *read_file(const char *path, size_t *len)
