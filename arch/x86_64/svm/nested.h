@@ -25,6 +25,9 @@
 #include <anvil/vm.h>
 
 #include "npt.h"
+#include "nsvm_cache.h"
+#include "nsvm_check.h"
+#include "nsvm_state.h"
 #include "vmcb.h"
 
 #define NESTED_NASID 16u /* ASIDs L1 is told it has (CPUID Fn8000_000A EBX) */
@@ -54,11 +57,10 @@ enum nested_npf_result {
 struct svm_nested {
 	bool enabled;          /* the payload asked for ANVIL_FEAT_NESTED_SVM */
 	bool svme;             /* L1's EFER.SVME (the hardware's is always set for a guest) */
-	bool gif;              /* L1's global interrupt flag */
 	uint64_t hsave_pa;     /* L1's VM_HSAVE_PA */
-	bool in_l2;
-	uint64_t vmcb12_gpa;   /* the vmcb12 of the VMRUN that entered L2 */
-	struct vmcb *vmcb12;   /* L0's copy of it */
+	struct nsvm_state state; /* L1 or L2, and GIF (nsvm_state.h: checked transitions) */
+	struct nsvm_cache *cache; /* vmcb12 as L0 uses it, by its clean bits (nsvm_cache.h) */
+	struct nsvm_caps caps; /* what the consistency checks allow: the CPU L1 is shown */
 	struct vmcb *vmcb01, *vmcb02;
 	uint64_t vmcb01_pa, vmcb02_pa;
 	uint8_t *msrpm02, *iopm02; /* merged permission maps (L0's | L1's) */
@@ -76,6 +78,9 @@ struct svm_nested {
 	uint64_t fields_read;  /* vmcb12 fields the last nested VMRUN read from L1's memory */
 };
 
+static inline bool nested_in_l2(const struct svm_nested *n) { return n->enabled && n->state.level == NSVM_IN_L2; }
+static inline bool nested_gif(const struct svm_nested *n) { return !n->enabled || n->state.gif; }
+
 /* nested_l1.c */
 int nested_setup(struct vcpu *v, struct svm_vcpu *c);
 void nested_teardown(struct svm_vcpu *c);
@@ -87,8 +92,6 @@ void nested_teardown(struct svm_vcpu *c);
 bool nested_l1_exit(struct vcpu *v, struct vm_exit *e);
 /* The VMCB at L1's RAX (VMRUN, VMLOAD, VMSAVE): NULL if not page aligned in L1's memory. */
 struct vmcb *nested_l1_vmcb(struct vcpu *v, uint64_t *gpa);
-/* The state VMLOAD loads, from src into dst (dst through its setters). */
-void nested_copy_vmload_state(struct vmcb *dst, const struct vmcb *src);
 /* L1's CPUID as nested SVM shows it (host answer already through the policy). */
 void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
 

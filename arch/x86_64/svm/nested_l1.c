@@ -14,6 +14,8 @@
 #include <anvil/vm.h>
 
 #include "cpuid_policy.h"
+#include "nsvm_caps.h"
+#include "nsvm_merge.h"
 #include "nested.h"
 #include "svm.h"
 #include "x86.h"
@@ -47,6 +49,31 @@ void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, ui
 	}
 }
 
+/* L1's CPUID as the policy and nested_cpuid() give it. */
+static void l1_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+	uint32_t r[4];
+	x86_cpuid(leaf, sub, r);
+	struct cpuid_regs host = { r[0], r[1], r[2], r[3] }, o;
+	cpuid_policy_apply(leaf, sub, &host, &o);
+	nested_cpuid(leaf, &o.eax, &o.ebx, &o.ecx, &o.edx);
+	out[0] = o.eax, out[1] = o.ebx, out[2] = o.ecx, out[3] = o.edx;
+}
+
+/* What the consistency checks allow: the CR4/EFER bits and width of the CPU L1 is shown. */
+static void caps_of_l1(struct nsvm_caps *caps)
+{
+	uint32_t l1[4], l7[4], e1[4], e8[4], sv[4];
+	l1_cpuid(1, 0, l1);
+	l1_cpuid(7, 0, l7);
+	l1_cpuid(CPUID_EXT_FEATURES, 0, e1);
+	l1_cpuid(0x80000008u, 0, e8);
+	l1_cpuid(CPUID_SVM_FEATURES, 0, sv);
+	struct nsvm_cpuid_view view = { .l1_ecx = l1[2], .l1_edx = l1[3], .l7_ebx = l7[1], .l7_ecx = l7[2],
+					.e1_ecx = e1[2], .e1_edx = e1[3], .e8_eax = e8[0], .svm_edx = sv[3] };
+	nsvm_caps_from_cpuid(&view, caps);
+}
+
 static uint64_t page_alloc(size_t pages)
 {
 	return svm_page_alloc_zeroed(pages);
@@ -63,17 +90,19 @@ int nested_setup(struct vcpu *v, struct svm_vcpu *c)
 	n->vmcb02_pa = page_alloc(1);
 	n->msrpm02_pa = page_alloc(SVM_MSRPM_PAGES);
 	n->iopm02_pa = page_alloc(SVM_IOPM_PAGES);
-	n->vmcb12 = malloc(sizeof(struct vmcb));
+	n->cache = malloc(sizeof(*n->cache));
 	n->snapshot_other = malloc(sizeof(struct vmcb));
 	bool flush;
-	if (!n->vmcb02_pa || !n->msrpm02_pa || !n->iopm02_pa || !n->vmcb12 || !n->snapshot_other ||
+	if (!n->vmcb02_pa || !n->msrpm02_pa || !n->iopm02_pa || !n->cache || !n->snapshot_other ||
 	    asid_get(&svm_asids, &n->l2_asid, &flush))
 		return -1;
 	n->vmcb02 = (struct vmcb *)(uintptr_t)n->vmcb02_pa;
 	n->msrpm02 = (uint8_t *)(uintptr_t)n->msrpm02_pa;
 	n->iopm02 = (uint8_t *)(uintptr_t)n->iopm02_pa;
+	nsvm_cache_init(n->cache, NSVM_CACHE_HONOUR_ALL);
+	nsvm_state_init(&n->state);
+	caps_of_l1(&n->caps);
 	n->l2_flush = true;
-	n->gif = true;
 	n->enabled = true;
 	return 0;
 }
@@ -93,7 +122,7 @@ void nested_teardown(struct svm_vcpu *c)
 		pmm_free_contig(&kernel_pmm, n->msrpm02_pa, SVM_MSRPM_PAGES);
 	if (n->iopm02_pa)
 		pmm_free_contig(&kernel_pmm, n->iopm02_pa, SVM_IOPM_PAGES);
-	free(n->vmcb12);
+	free(n->cache);
 	free(n->snapshot_other);
 	memset(n, 0, sizeof(*n));
 }
@@ -198,28 +227,6 @@ struct vmcb *nested_l1_vmcb(struct vcpu *v, uint64_t *gpa)
 	return vm_gpa_ptr(v->vm, pa, sizeof(struct vmcb));
 }
 
-/* APM Vol 3 VMLOAD/VMSAVE: FS, GS, TR, LDTR with their hidden state, and the syscall/sysenter MSRs. */
-static void copy_vmload_state(struct vmcb *dst, const struct vmcb *src)
-{
-	vmcb_set_fs(dst, src->save.fs);
-	vmcb_set_gs(dst, src->save.gs);
-	vmcb_set_tr(dst, src->save.tr);
-	vmcb_set_ldtr(dst, src->save.ldtr);
-	vmcb_set_kernel_gs_base(dst, src->save.kernel_gs_base);
-	vmcb_set_star(dst, src->save.star);
-	vmcb_set_lstar(dst, src->save.lstar);
-	vmcb_set_cstar(dst, src->save.cstar);
-	vmcb_set_sfmask(dst, src->save.sfmask);
-	vmcb_set_sysenter_cs(dst, src->save.sysenter_cs);
-	vmcb_set_sysenter_esp(dst, src->save.sysenter_esp);
-	vmcb_set_sysenter_eip(dst, src->save.sysenter_eip);
-}
-
-void nested_copy_vmload_state(struct vmcb *dst, const struct vmcb *src)
-{
-	copy_vmload_state(dst, src);
-}
-
 /* VMSAVE writes L1's memory the way the CPU does: the fields only, `clean` untouched. */
 static void vmsave_to(struct vmcb *m, const struct vmcb *src)
 {
@@ -262,13 +269,13 @@ static bool insn_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 			return true;
 		}
 		if (code == VMEXIT_VMLOAD)
-			copy_vmload_state(c->vmcb, m);
+			nsvm_copy_vmload_state(c->vmcb, m);
 		else
 			vmsave_to(m, c->vmcb);
 		break;
 	}
-	case VMEXIT_STGI: n->gif = true; break;
-	case VMEXIT_CLGI: n->gif = false; break;
+	case VMEXIT_STGI: nsvm_state_step(&n->state, NSVM_EV_STGI); break;
+	case VMEXIT_CLGI: nsvm_state_step(&n->state, NSVM_EV_CLGI); break;
 	case VMEXIT_INVLPGA: n->l2_flush = true; break; /* the whole L2 ASID: more than asked, never less */
 	}
 	done(v, e);

@@ -13,6 +13,7 @@
 #include "x86_insn.h"
 
 #define INSN_MAX 15u
+#define EXITCODE_INVALID_32 0xffffffffull /* VMEXIT_INVALID as QEMU 7.2 writes it */
 #define EXC_PF 14u
 /* Exceptions that push an error code (APM Vol 2 §8.2). */
 #define EXC_WITH_ERROR ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14) | (1u << 17) | (1u << 21) | (1u << 29) | (1u << 30))
@@ -72,6 +73,8 @@ static void decode(struct vcpu *v, struct vm_exit *e)
 	const struct vmcb *vmcb = s->vmcb;
 	uint64_t code = vmcb->control.exit_code;
 	uint64_t info1 = vmcb->control.exit_info1;
+	if (code == EXITCODE_INVALID_32)
+		code = VMEXIT_INVALID; /* docs/emulator-quirks.md, qemu-svm-vmexit-invalid-32bit */
 	e->raw_code = code;
 	e->ip = vmcb->save.rip;
 	switch (code) {
@@ -133,7 +136,7 @@ void svm_decode_exit(struct vcpu *v, struct vm_exit *e)
 	decode(v, e);
 	if (!s->nested.enabled)
 		return;
-	if (s->nested.in_l2)
+	if (nested_in_l2(&s->nested))
 		nested_l2_exit(v, s, e);
 	else
 		nested_l1_exit(v, e);

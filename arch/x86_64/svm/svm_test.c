@@ -30,7 +30,7 @@ void svm_audit_before_vmrun(struct svm_vcpu *c)
 	struct vmcb_audit_finding f[SVM_AUDIT_KEEP];
 	unsigned n = vmcb_audit_check(c->snapshot, c->vmcb, f, SVM_AUDIT_KEEP);
 	c->audited++;
-	c->nested.audited += c->nested.in_l2;
+	c->nested.audited += nested_in_l2(&c->nested);
 	for (unsigned i = 0; i < n && i < SVM_AUDIT_KEEP; i++) {
 		if (c->findings < SVM_AUDIT_KEEP) {
 			c->kept[c->findings] = f[i];

@@ -211,7 +211,7 @@ static void before_vmrun(struct vcpu *v, struct svm_vcpu *c)
 {
 	struct svm_events *ev = &c->ev;
 	/* An interrupt for L1 waits while L2 runs or L1 has GIF clear. */
-	bool hold = c->nested.enabled && (c->nested.in_l2 || !c->nested.gif) && ev->intr_pending;
+	bool hold = (nested_in_l2(&c->nested) || !nested_gif(&c->nested)) && ev->intr_pending;
 	if (hold)
 		ev->intr_pending = false;
 	if ((ev->reinject | ev->exception) || ev->intr_pending || ev->window_open)
@@ -254,7 +254,7 @@ int svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	struct svm_vcpu *c = svm_vcpu_of(v);
 	before_vmrun(v, c);
 	__asm__ volatile("clgi; sti" ::: "memory");
-	if (v->minimal_exits && !c->nested.in_l2) /* the fast path answers VMMCALLs as Anvil hypercalls */
+	if (v->minimal_exits && !nested_in_l2(&c->nested)) /* the fast path answers VMMCALLs as Anvil hypercalls */
 		svm_vmrun_minimal(c->vmcb_pa, &c->gprs, svm_host_save_pa, clean_after_exit(), svm_caps.nrips);
 	else
 		svm_vmrun(c->vmcb_pa, &c->gprs, svm_host_save_pa);
