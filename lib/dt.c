@@ -10,6 +10,7 @@
 #include <anvil/strbuf.h>
 
 #include <libfdt.h>
+#include <stdint.h>
 #include <string.h>
 
 /* ---- /memory and reserved memory ---- */
@@ -76,6 +77,19 @@ static int parse_reserved(const struct dt_ctx *c)
 
 		if (rc)
 			return dt_fail_fdt(c, -1, "memory reservation block", rc);
+		if (r.size && r.base + (r.size - 1u) < r.base) { /* as a reg entry may not */
+			struct strbuf sb;
+
+			dt_err_begin(c, &sb, -1);
+			sb_str(&sb, "memory reservation block entry ");
+			sb_dec(&sb, (uint64_t)i);
+			sb_str(&sb, " runs past the end of the address space (");
+			sb_hex(&sb, r.base, 1);
+			sb_str(&sb, " + ");
+			sb_hex(&sb, r.size, 1);
+			sb_char(&sb, ')');
+			return -1;
+		}
 		if (r.size && add_range(c, -1, o->reserved, &o->reserved_count, DT_MAX_RESERVED, &r,
 					"reserved"))
 			return -1;
@@ -128,7 +142,7 @@ static int parse_psci(const struct dt_ctx *c)
 
 		dt_err_begin(c, &sb, node);
 		sb_str(&sb, "method is \"");
-		sb_str(&sb, method);
+		dt_err_text(&sb, method, SIZE_MAX);
 		sb_str(&sb, "\", not \"smc\" or \"hvc\"");
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #include <anvil/strbuf.h>
 
 #include <libfdt.h>
+#include <stdint.h>
 #include <string.h>
 
 /* ---- The blob as a whole ---- */
@@ -43,7 +44,10 @@ static int fail_structure(const struct dt_ctx *c, int offset, int last_node, con
 	sb_hex(&sb, (uint64_t)offset, 1);
 	if (name) {
 		sb_str(&sb, ", in or after node \"");
-		sb_str(&sb, *name ? name : "/");
+		if (*name)
+			dt_err_text(&sb, name, SIZE_MAX);
+		else
+			sb_char(&sb, '/');
 		sb_char(&sb, '"');
 	}
 	return -1;
@@ -52,9 +56,10 @@ static int fail_structure(const struct dt_ctx *c, int offset, int last_node, con
 /*
  * Walk every tag of the structure block with libfdt's iterator, as
  * fdt_check_full() does (which not every libfdt copy carries): tags in
- * bounds, one root, nodes balanced, every node name and property (its name
- * in the strings block, its value in bounds) readable, FDT_END at depth 0.
- * After this, libfdt's lookups cannot run off the blob.
+ * bounds, each past the one before, one root and without a name, nodes
+ * balanced, every node name and property (its name in the strings block,
+ * its length not negative, its value in bounds) readable, FDT_END at depth
+ * 0. After this, libfdt's lookups cannot run off the blob.
  */
 static int check_tree(const struct dt_ctx *c)
 {
@@ -71,6 +76,9 @@ static int check_tree(const struct dt_ctx *c)
 				return fail_structure(c, offset, last_node, "a second root node");
 			if (!fdt_get_name(c->fdt, offset, &len))
 				return fail_structure(c, offset, last_node, fdt_strerror(len));
+			/* Devicetree Specification 5.4.1: every path starts at the unnamed root. */
+			if (depth == 0 && len != 0)
+				return fail_structure(c, offset, last_node, "the root node has a name");
 			depth++;
 			last_node = offset;
 		} else if (tag == FDT_END_NODE) {
@@ -82,11 +90,20 @@ static int check_tree(const struct dt_ctx *c)
 			/* with a name pointer, libfdt also checks the name in the strings block */
 			if (!fdt_getprop_by_offset(c->fdt, offset, &name, &len))
 				return fail_structure(c, offset, last_node, fdt_strerror(len));
+			/*
+			 * libfdt adds the length field to the offset as it is: a
+			 * negative one passes its bounds checks and steps back
+			 * (0xfffffff4 onto the same tag again, for ever).
+			 */
+			if (len < 0)
+				return fail_structure(c, offset, last_node, "a property of negative length");
 		} else if (tag == FDT_END) {
 			if (depth != 0 || !roots)
 				return fail_structure(c, offset, last_node, "the block ends inside a node");
 			return 0;
 		}
+		if (next <= offset)
+			return fail_structure(c, offset, last_node, "a tag that does not advance");
 	}
 }
 

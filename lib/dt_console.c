@@ -8,6 +8,7 @@
 #include <anvil/strbuf.h>
 
 #include <libfdt.h>
+#include <stdint.h>
 #include <string.h>
 
 
@@ -50,24 +51,64 @@ static int console_options(const struct dt_ctx *c, int chosen, const char *opt)
 	return 0;
 }
 
-/* *alias: what the alias that starts stdout-path stands for; NULL when it starts with '/'. */
+/* The length of the alias name that starts stdout-path sp (its node part plen long). */
+static size_t alias_len(const char *sp, size_t plen)
+{
+	const char *slash = memchr(sp, '/', plen);
+
+	return slash ? (size_t)(slash - sp) : plen;
+}
+
+/* "dt: /chosen: stdout-path "<sp>"" */
+static void stdout_path_err(const struct dt_ctx *c, struct strbuf *sb, int chosen, const char *sp)
+{
+	dt_err_begin(c, sb, chosen);
+	sb_str(sb, "stdout-path \"");
+	dt_err_text(sb, sp, SIZE_MAX);
+	sb_char(sb, '"');
+}
+
+/*
+ * *alias: what the alias that starts stdout-path stands for; NULL when it
+ * starts with '/'. The value must be a NUL-terminated absolute path (as the
+ * Devicetree Specification 3.3 has it): libfdt (1.6.1, and Linux's copy the
+ * kernel builds) resolves an alias by looking its value up as a path,
+ * aliases included, so one that is not absolute recurses (one naming
+ * itself until the stack is gone), and its strlen runs off one without a
+ * NUL.
+ */
 static int stdout_alias(const struct dt_ctx *c, int chosen, const char *sp, size_t plen,
 			const char **alias)
 {
-	const char *slash = memchr(sp, '/', plen);
-	size_t alen = slash ? (size_t)(slash - sp) : plen;
+	size_t alen = alias_len(sp, plen);
+	int aliases, len = 0;
+	const char *v = NULL;
 	struct strbuf sb;
 
 	*alias = NULL;
 	if (sp[0] == '/')
 		return 0;
-	*alias = fdt_get_alias_namelen(c->fdt, sp, (int)alen);
-	if (*alias)
+	aliases = fdt_path_offset(c->fdt, "/aliases");
+	if (aliases >= 0)
+		v = fdt_getprop_namelen(c->fdt, aliases, sp, (int)alen, &len);
+	if (v && len > 0 && memchr(v, '\0', (size_t)len) && v[0] == '/') {
+		*alias = v;
 		return 0;
-	dt_err_begin(c, &sb, chosen);
-	sb_str(&sb, "stdout-path \"");
-	sb_str(&sb, sp);
-	sb_str(&sb, "\" names an alias that /aliases does not have");
+	}
+	stdout_path_err(c, &sb, chosen, sp);
+	if (!v) {
+		sb_str(&sb, " names an alias that /aliases does not have");
+		return -1;
+	}
+	sb_str(&sb, ": alias ");
+	dt_err_text(&sb, sp, alen);
+	if (len <= 0 || !memchr(v, '\0', (size_t)len)) {
+		sb_str(&sb, " is not a NUL-terminated string");
+		return -1;
+	}
+	sb_str(&sb, " is \"");
+	dt_err_text(&sb, v, SIZE_MAX);
+	sb_str(&sb, "\", not an absolute path");
 	return -1;
 }
 
@@ -77,16 +118,12 @@ static int fail_stdout_node(const struct dt_ctx *c, int chosen, const char *sp, 
 {
 	struct strbuf sb;
 
-	dt_err_begin(c, &sb, chosen);
-	sb_str(&sb, "stdout-path \"");
-	sb_str(&sb, sp);
-	sb_char(&sb, '"');
+	stdout_path_err(c, &sb, chosen, sp);
 	if (alias) {
 		sb_str(&sb, " (");
-		for (const char *p = sp; p < sp + plen && *p != '/'; p++)
-			sb_char(&sb, *p);
+		dt_err_text(&sb, sp, alias_len(sp, plen));
 		sb_str(&sb, " = \"");
-		sb_str(&sb, alias);
+		dt_err_text(&sb, alias, SIZE_MAX);
 		sb_str(&sb, "\")");
 	}
 	sb_str(&sb, " names a node that is not in the tree (");

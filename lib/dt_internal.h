@@ -23,6 +23,19 @@ struct dt_ctx {
 	int gic_node;          /* the GIC's offset, -1 if none */
 };
 
+/*
+ * Text from the blob in an error line: printable ASCII as it is, a
+ * backslash doubled, every other byte \xNN, so the line stays one line of
+ * printable characters whatever the names and strings hold. At most
+ * DT_ERR_TEXT_MAX characters of a string (its start, then "..."), and
+ * DT_ERR_PATH_MAX of a node path ("...", then its end): with them the
+ * longest line fits DT_ERR_MAX.
+ */
+#define DT_ERR_TEXT_MAX 32u
+#define DT_ERR_PATH_MAX 64u
+/* n bytes of s (a NUL ends it sooner), escaped, its start if too long. */
+void dt_err_text(struct strbuf *sb, const char *s, size_t n);
+
 /* Start the error line "dt: <node path>: " ("dt: " alone for node < 0) in sb. */
 void dt_err_begin(const struct dt_ctx *c, struct strbuf *sb, int node);
 /* The whole line "dt: <path>: <what>"; -1. */

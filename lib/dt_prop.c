@@ -13,6 +13,67 @@
 
 /* ---- Error lines: "dt: <node path>: <what>" ---- */
 
+/* What one byte of blob text takes in an error line. */
+static size_t esc_len(unsigned char ch)
+{
+	return ch == '\\' ? 2 : (ch >= 0x20 && ch < 0x7f) ? 1 : 4;
+}
+
+static void esc_put(struct strbuf *sb, unsigned char ch)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (ch == '\\') {
+		sb_str(sb, "\\\\");
+	} else if (ch >= 0x20 && ch < 0x7f) {
+		sb_char(sb, (char)ch);
+	} else {
+		sb_str(sb, "\\x");
+		sb_char(sb, hex[ch >> 4]);
+		sb_char(sb, hex[ch & 15]);
+	}
+}
+
+static size_t text_len(const char *s, size_t n, size_t *bytes)
+{
+	size_t out = 0, i;
+
+	for (i = 0; i < n && s[i]; i++)
+		out += esc_len((unsigned char)s[i]);
+	*bytes = i;
+	return out;
+}
+
+/* At most max characters: the whole text, or its start (tail: its end) and "...". */
+static void put_text(struct strbuf *sb, const char *s, size_t n, size_t max, bool tail)
+{
+	size_t i, used = 0, total = text_len(s, n, &n);
+
+	if (total <= max) {
+		for (i = 0; i < n; i++)
+			esc_put(sb, (unsigned char)s[i]);
+		return;
+	}
+	if (tail) {
+		for (i = 0; total - used > max - 3; i++)
+			used += esc_len((unsigned char)s[i]);
+		sb_str(sb, "...");
+		for (; i < n; i++)
+			esc_put(sb, (unsigned char)s[i]);
+		return;
+	}
+	for (i = 0; used + esc_len((unsigned char)s[i]) <= max - 3; i++) {
+		used += esc_len((unsigned char)s[i]);
+		esc_put(sb, (unsigned char)s[i]);
+	}
+	sb_str(sb, "...");
+}
+
+void dt_err_text(struct strbuf *sb, const char *s, size_t n)
+{
+	put_text(sb, s, n, DT_ERR_TEXT_MAX, false);
+}
+
 void dt_err_begin(const struct dt_ctx *c, struct strbuf *sb, int node)
 {
 	char path[DT_PATH_MAX];
@@ -22,7 +83,7 @@ void dt_err_begin(const struct dt_ctx *c, struct strbuf *sb, int node)
 	if (node < 0)
 		return;
 	if (fdt_get_path(c->fdt, node, path, sizeof(path)) == 0) {
-		sb_str(sb, path);
+		put_text(sb, path, sizeof(path), DT_ERR_PATH_MAX, true);
 	} else {
 		sb_str(sb, "node at structure offset ");
 		sb_hex(sb, (uint64_t)node, 1);
@@ -254,5 +315,11 @@ int dt_reg_get(const struct dt_ctx *c, const struct dt_reg *r, unsigned i, struc
 	out->size = dt_read_cells(e + r->k.ac, r->k.sc);
 	if (out->size && out->base + (out->size - 1u) < out->base)
 		return dt_fail_num(c, r->node, "reg entry ", i, " runs past the end of the address space");
-	return translate(c, r->node, &out->base);
+	if (translate(c, r->node, &out->base))
+		return -1;
+	/* A parent's ranges may move it up to where it no longer fits. */
+	if (out->size && out->base + (out->size - 1u) < out->base)
+		return dt_fail_num(c, r->node, "reg entry ", i,
+				   " runs past the end of the address space once translated");
+	return 0;
 }

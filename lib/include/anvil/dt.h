@@ -29,6 +29,8 @@
  * looked at. An
  * error is one line in the caller's buffer naming the node path (or the
  * offset) and what is wrong, and leaves *out zeroed: never half filled.
+ * What the line quotes from the blob (names, paths, strings) is escaped to
+ * printable ASCII and cut when long, so the line is always one line.
  */
 #ifndef ANVIL_DT_H
 #define ANVIL_DT_H
