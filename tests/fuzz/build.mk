@@ -21,9 +21,9 @@ FUZZ_SEED_DIR   := $(FUZZ_DIR)/seeds
 FUZZ_CORPUS_DIR := $(FUZZ_DIR)/corpus
 FUZZ_CRASH_DIR  := $(FUZZ_DIR)/crashes
 FUZZ_ALL        := mb2 cmdline elf acpi acpi_s5 efi_map efi_cmdline boot_map psf abi \
-                   x86_insn x86_gwalk
+                   x86_insn x86_gwalk dt esr vgic_mmio
 FUZZ_TARGETS    ?= $(FUZZ_ALL)
-# Twelve harnesses at 15 s: three minutes.
+# Fifteen harnesses at 15 s: under four minutes.
 FUZZ_S          ?= 15
 FUZZ_RUNS       ?=
 FUZZ_SMOKE_RUNS ?= 2000
@@ -32,7 +32,7 @@ DIFF_FUZZ_RUNS  ?= 1000000
 FUZZ_RUN        := tests/fuzz/run.sh
 
 FUZZ_INC    := -Ilib/include -Ikernel/include -Iguests/include -Iarch/x86_64/lib \
-	-Iarch/x86_64 -Itests/fuzz
+	-Iarch/x86_64 -Iarch/arm64/lib -Itests/fuzz
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O2 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(FUZZ_INC) -MMD -MP
 # The code under test gets libFuzzer's coverage instrumentation; the harness
@@ -40,7 +40,9 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O2 -fno-omit-frame-pointer \
 FUZZ_LIB_CFLAGS := $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link
 FUZZ_PREREQ := $(if $(DEPS_APT_STAMP),$(DEPS_APT_STAMP),deps)
 
-FUZZ_LIB_SRCS := $(wildcard lib/*.c) $(wildcard arch/x86_64/lib/*.c)
+# Both arches' pure pieces, as the unit tests build them (arch/arm64/lib: the
+# ESR and SMCCC decoders, the vGIC model).
+FUZZ_LIB_SRCS := $(wildcard lib/*.c) $(wildcard arch/x86_64/lib/*.c) $(wildcard arch/arm64/lib/*.c)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
 FUZZ_LIB      := $(FUZZ_DIR)/libanvil_fuzz.a
 FUZZ_COMMON   := $(FUZZ_DIR)/obj/tests/fuzz/boot_check.o
@@ -64,13 +66,19 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 
 $(FUZZ_DIR)/bin/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) $(FUZZ_LIB)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(FUZZ_LDLIBS) -o $@
+
+# lib/dt*.c read the blob through the host's libfdt (libfdt-dev), as the unit
+# tests do; fuzz_dt places the blob against a guard page, since libfdt's own
+# reads are not instrumented.
+FUZZ_LDLIBS :=
+$(FUZZ_DIR)/bin/fuzz_dt: FUZZ_LDLIBS := -lfdt
 
 # ---- seeds from the unit-test fixtures -----------------------------------
 
 FUZZ_SEED_TESTS := mb2 mb2_fuzz cmdline elf64 manifest guest_images acpi efi_boot \
 	efi_boot_fuzz boot_map psf fbcon abi_check x86_passthrough memslot x86_insn x86_insn_diff \
-	x86_gwalk
+	x86_gwalk dt dt_fuzz esr smccc vgic_dist vgic_input
 FUZZ_SEED_BINS  := $(patsubst %,$(FUZZ_DIR)/seedgen/test_%,$(FUZZ_SEED_TESTS))
 FUZZ_SEED_HOOK  := tests/fuzz/seed/hook.h
 FUZZ_SEED_OBJ   := $(FUZZ_DIR)/seedgen/seed.o
@@ -80,6 +88,10 @@ $(FUZZ_DIR)/seedgen/test_%.o: tests/unit/test_%.c $(FUZZ_SEED_HOOK) | $(UNIT_PRE
 	@mkdir -p $(@D)
 	$(CLANG) $(UNIT_CFLAGS) -include $(FUZZ_SEED_HOOK) -c $< -o $@
 
+# test_dt reads the compiled tests/unit/dt fixtures (tests/unit/build.mk).
+$(FUZZ_DIR)/seedgen/test_dt.o: $(UNIT_DTBS)
+$(FUZZ_DIR)/seedgen/test_dt.o: UNIT_CFLAGS += -DDT_FIXTURES='"$(abspath $(UNIT_DTB_DIR))"'
+
 $(FUZZ_SEED_OBJ): tests/fuzz/seed/seed.c | $(UNIT_PREREQ)
 	@mkdir -p $(@D)
 	$(CLANG) $(UNIT_CFLAGS) -Itests/fuzz -c $< -o $@
@@ -88,7 +100,10 @@ $(FUZZ_DIR)/seedgen/test_%: $(FUZZ_DIR)/seedgen/test_%.o $(FUZZ_SEED_OBJ) $(UNIT
 	$(CLANG) $(UNIT_CFLAGS) $^ $(UNIT_LDLIBS) -o $@
 
 # The tests' own verdicts do not matter here, only the inputs they pass.
-# Then each harness keeps (libFuzzer -merge=1) the inputs that add coverage.
+# Then each harness keeps (libFuzzer -merge=1) the inputs that add coverage;
+# an input that crashes it or breaks an invariant (which the merge leaves out,
+# saving it as seeds-raw/<target>-crash-*) is named and put with the seeds,
+# so that the next fuzz or fuzz-smoke run fails on it with its replay command.
 $(FUZZ_SEED_STAMP): $(FUZZ_SEED_BINS) $(FUZZ_BINS)
 	rm -rf $(FUZZ_SEED_DIR) $(FUZZ_DIR)/seeds-raw
 	mkdir -p $(FUZZ_SEED_DIR) $(FUZZ_DIR)/seeds-raw
@@ -97,9 +112,15 @@ $(FUZZ_SEED_STAMP): $(FUZZ_SEED_BINS) $(FUZZ_BINS)
 	done
 	@for t in $(FUZZ_ALL); do \
 		mkdir -p $(FUZZ_SEED_DIR)/$$t $(FUZZ_DIR)/seeds-raw/$$t; \
-		$(FUZZ_DIR)/bin/fuzz_$$t -merge=1 -max_len=65536 $(FUZZ_SEED_DIR)/$$t \
+		$(FUZZ_DIR)/bin/fuzz_$$t -merge=1 -max_len=65536 \
+			-artifact_prefix=$(FUZZ_DIR)/seeds-raw/$$t- $(FUZZ_SEED_DIR)/$$t \
 			$(FUZZ_DIR)/seeds-raw/$$t >$(FUZZ_DIR)/seeds-raw/$$t.log 2>&1 || \
 			{ echo "fuzz-seeds: merging $$t failed, see $(FUZZ_DIR)/seeds-raw/$$t.log"; exit 1; }; \
+		for a in $(FUZZ_DIR)/seeds-raw/$$t-*; do \
+			[ -f "$$a" ] || continue; \
+			echo "fuzz-seeds: $$t: a unit-test input breaks the harness, kept as a seed: $$a"; \
+			cp "$$a" $(FUZZ_SEED_DIR)/$$t/; \
+		done; \
 		printf 'fuzz-seeds: %-12s %6s from the unit tests, %4s kept\n' $$t \
 			"$$(ls $(FUZZ_DIR)/seeds-raw/$$t | wc -l)" "$$(ls $(FUZZ_SEED_DIR)/$$t | wc -l)"; \
 	done

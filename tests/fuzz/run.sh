@@ -21,12 +21,16 @@ dir=$(mkdir -p "${FUZZ_DIR:?}" && cd "$FUZZ_DIR" && pwd)
 here=$(pwd)
 dicts=$here/tests/fuzz/dict
 
-# Inputs larger than this only slow a harness down (ELF payloads are ~40 KiB).
+# Inputs larger than this only slow a harness down (ELF payloads are ~40 KiB;
+# the unit tests' device trees under 10 KiB; an esr input is 57 bytes; a
+# vgic_mmio sequence of 1 KiB is about a hundred accesses).
 max_len() {
 	case $1 in
 	elf) echo 65536 ;;
-	mb2 | acpi) echo 16384 ;;
+	mb2 | acpi | dt) echo 16384 ;;
 	psf) echo 8192 ;;
+	esr) echo 64 ;;
+	vgic_mmio) echo 1024 ;;
 	*) echo 4096 ;;
 	esac
 }

@@ -56,5 +56,25 @@
 #define x86_insn_decode(...) seed_x86_insn_decode(__VA_ARGS__)
 #define x86_insn_decode_mode(...) seed_x86_insn_decode_mode(__VA_ARGS__)
 #define x86_gwalk(...) seed_x86_gwalk(__VA_ARGS__)
+/* lib/dt.c */
+#define dt_parse(...) seed_dt_parse(__VA_ARGS__)
+/* arch/arm64/lib/esr.c, smccc.c */
+#define esr_dabt_decode(...) seed_esr_dabt_decode(__VA_ARGS__)
+#define esr_iabt_decode(...) seed_esr_iabt_decode(__VA_ARGS__)
+#define esr_sysreg_decode(...) seed_esr_sysreg_decode(__VA_ARGS__)
+#define esr_wfx_decode(...) seed_esr_wfx_decode(__VA_ARGS__)
+#define esr_fsc_decode(...) seed_esr_fsc_decode(__VA_ARGS__)
+#define esr_format(...) seed_esr_format(__VA_ARGS__)
+#define smccc_fid_decode(...) seed_smccc_fid_decode(__VA_ARGS__)
+#define smccc_emulate(...) seed_smccc_emulate(__VA_ARGS__)
+/* arch/arm64/lib/vgic_vm.c, vgic_dist.c, vgic_redist.c, vgic_sgi.c, vgic_input.c */
+#define vgic_vm_init(...) seed_vgic_vm_init(__VA_ARGS__)
+#define vgic_gicd_access(...) seed_vgic_gicd_access(__VA_ARGS__)
+#define vgic_gicr_access(...) seed_vgic_gicr_access(__VA_ARGS__)
+#define vgic_v2_sgir(...) seed_vgic_v2_sgir(__VA_ARGS__)
+#define vgic_v3_sgi(...) seed_vgic_v3_sgi(__VA_ARGS__)
+#define vgic_irq_assert(...) seed_vgic_irq_assert(__VA_ARGS__)
+#define vgic_irq_deassert(...) seed_vgic_irq_deassert(__VA_ARGS__)
+#define vgic_irq_pulse(...) seed_vgic_irq_pulse(__VA_ARGS__)
 
 #endif

@@ -19,6 +19,7 @@
 #include <anvil/acpi.h>
 #include <anvil/boot_map.h>
 #include <anvil/cmdline.h>
+#include <anvil/dt.h>
 #include <anvil/efi_boot.h>
 #include <anvil/elf64.h>
 #include <anvil/manifest.h>
@@ -29,7 +30,16 @@
 #include "abi_input.h"
 #include "acpi_input.h"
 #include "boot_map_input.h"
+#include "dt_input.h"
+#include "esr.h"
+#include "esr_input.h"
 #include "fuzz.h"
+#include "smccc.h"
+#include "vgic_dist.h"
+#include "vgic_input.h"
+#include "vgic_mmio_input.h"
+#include "vgic_sgi.h"
+#include "vgic_vm.h"
 #include "x86_gwalk.h"
 #include "x86_insn.h"
 #include "x86_passthrough.h"
@@ -57,14 +67,14 @@ static void seed_write(const char *target, const void *data, size_t n)
 	static struct {
 		const char *target;
 		unsigned written;
-	} counts[16];
+	} counts[32];
 	unsigned i = 0;
 
 	if (!dir || !*dir || n == 0 || n > SEED_MAX)
 		return;
-	while (i < 16 && counts[i].target && strcmp(counts[i].target, target) != 0)
+	while (i < 32 && counts[i].target && strcmp(counts[i].target, target) != 0)
 		i++;
-	if (i == 16)
+	if (i == 32)
 		return;
 	counts[i].target = target;
 	if (counts[i].written++ >= SEEDS_PER_TARGET)
@@ -590,4 +600,199 @@ enum x86_gwalk_result seed_x86_gwalk(uint64_t cr3, uint64_t gva, x86_gwalk_read_
 		free(o.p);
 	}
 	return r;
+}
+
+/* ---- the device tree: a flags byte for the error buffer, then the blob ---- */
+
+int seed_dt_parse(const void *fdt, size_t max_size, struct dt_platform *out, char *err,
+		  size_t err_len)
+{
+	if (fdt && max_size < SEED_MAX) {
+		struct fz_out o = { 0 };
+		unsigned flags = DT_IN_ERR_LARGE;
+
+		if (!err || !err_len)
+			flags = DT_IN_ERR_NONE;
+		else if (err_len < DT_ERR_MAX)
+			flags = DT_IN_ERR_SMALL | (unsigned)((err_len - 1) % 16) << 2;
+		else if (err_len == DT_ERR_MAX)
+			flags = DT_IN_ERR_EXACT;
+		fz_put_le(&o, flags, 1);
+		fz_put(&o, fdt, max_size);
+		seed_write_out("dt", &o);
+		free(o.p);
+	}
+	return dt_parse(fdt, max_size, out, err, err_len);
+}
+
+/* ---- a trap to EL2: ESR, FAR, and for an HVC/SMC its registers (esr_input.h) ---- */
+
+static void esr_seed(uint64_t esr, uint64_t far, unsigned cut, unsigned fsc,
+		     const struct smccc_policy *p, const uint64_t *regs)
+{
+	struct fz_out o = { 0 };
+
+	fz_put_le(&o, esr, 8);
+	fz_put_le(&o, far, 8);
+	fz_put_le(&o, cut, 1);
+	fz_put_le(&o, fsc, 1);
+	if (p && regs) {
+		fz_put_le(&o, (p->smccc_minor >= 2 ? ESR_IN_POLICY_SMCCC_1_2 : 0u) |
+				      (p->workarounds_unaffected ? ESR_IN_POLICY_UNAFFECTED : 0u), 1);
+		fz_put_le(&o, p->mpidr, 8);
+		for (unsigned i = 0; i < 4; i++)
+			fz_put_le(&o, regs[i], 8);
+	}
+	seed_write_out("esr", &o);
+	free(o.p);
+}
+
+bool seed_esr_dabt_decode(uint64_t esr, struct esr_dabt *d)
+{
+	esr_seed(esr, 0, 0, 0, NULL, NULL);
+	return esr_dabt_decode(esr, d);
+}
+
+bool seed_esr_iabt_decode(uint64_t esr, struct esr_iabt *i)
+{
+	esr_seed(esr, 0, 0, 0, NULL, NULL);
+	return esr_iabt_decode(esr, i);
+}
+
+bool seed_esr_sysreg_decode(uint64_t esr, struct esr_sysreg *s)
+{
+	esr_seed(esr, 0, 0, 0, NULL, NULL);
+	return esr_sysreg_decode(esr, s);
+}
+
+bool seed_esr_wfx_decode(uint64_t esr, struct esr_wfx *w)
+{
+	esr_seed(esr, 0, 0, 0, NULL, NULL);
+	return esr_wfx_decode(esr, w);
+}
+
+/* The code as the DFSC of a data abort from EL1 (IFSC of an instruction abort), and raw. */
+struct esr_fsc seed_esr_fsc_decode(unsigned fsc, bool data)
+{
+	esr_seed((uint64_t)(data ? ESR_EC_DABT_LOWER : ESR_EC_IABT_LOWER) << ESR_EC_SHIFT | ESR_IL |
+			 (fsc & ESR_FSC_MASK),
+		 0, 0, fsc & 0xffu, NULL, NULL);
+	return esr_fsc_decode(fsc, data);
+}
+
+bool seed_esr_format(char *buf, size_t len, uint64_t esr, uint64_t far)
+{
+	esr_seed(esr, far, len < 255 ? (unsigned)len : 255u, 0, NULL, NULL);
+	return esr_format(buf, len, esr, far);
+}
+
+/* An HVC #0 from AArch64 with the function ID in X0. */
+struct smccc_fid seed_smccc_fid_decode(uint32_t fid)
+{
+	const struct smccc_policy p = { .smccc_minor = 1 };
+	const uint64_t regs[4] = { fid, 0, 0, 0 };
+
+	esr_seed((uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | ESR_IL, 0, 0, 0, &p, regs);
+	return smccc_fid_decode(fid);
+}
+
+void seed_smccc_emulate(const struct smccc_policy *p, const uint64_t regs[4], struct smccc_result *r)
+{
+	esr_seed((uint64_t)ESR_EC_HVC64 << ESR_EC_SHIFT | ESR_IL, 0, 0, 0, p, regs);
+	smccc_emulate(p, regs, r);
+}
+
+/* ---- the vGIC: a VM's configuration, then what its guest did (vgic_mmio_input.h) ---- */
+
+static struct fz_out vm_ops;
+static const struct vgic_vm *vm_seq;
+
+static void vm_op_done(void)
+{
+	if (vm_ops.n <= SEED_MAX)
+		seed_write_out("vgic_mmio", &vm_ops);
+}
+
+int seed_vgic_vm_init(struct vgic_vm *vm, const struct vgic_cfg *cfg, struct vgic_vcpu *vcpus,
+		      struct vgic_irq *spis, struct vgic_irq **ap_slots)
+{
+	int rc = vgic_vm_init(vm, cfg, vcpus, spis, ap_slots);
+
+	vm_seq = NULL;
+	if (rc == VGIC_OK && cfg->nr_spis <= VM_MAX_SPIS) {
+		vm_ops.n = 0;
+		fz_put_le(&vm_ops, vm_config_byte(cfg->version == VGIC_V3, cfg->nr_vcpus, cfg->prio_bits), 1);
+		fz_put_le(&vm_ops, cfg->nr_spis / 32, 1);
+		vm_seq = vm;
+	}
+	return rc;
+}
+
+static void vm_mmio(const struct vgic_vm *vm, bool gicr, unsigned vcpu, uint32_t offset,
+		    unsigned size, bool write, uint64_t val)
+{
+	if (vm != vm_seq || vcpu > 7 || offset >= 1u << 24)
+		return;
+	vm_put_mmio(&vm_ops, gicr ? (write ? VM_GICR_WRITE : VM_GICR_READ)
+				  : (write ? VM_GICD_WRITE : VM_GICD_READ),
+		    vcpu, size, offset, val);
+	vm_op_done();
+}
+
+enum vgic_mmio_status seed_vgic_gicd_access(struct vgic_vm *vm, unsigned vcpu, uint32_t offset,
+					    unsigned size, bool write, uint64_t *val)
+{
+	vm_mmio(vm, false, vcpu, offset, size, write, write ? *val : 0);
+	return vgic_gicd_access(vm, vcpu, offset, size, write, val);
+}
+
+enum vgic_mmio_status seed_vgic_gicr_access(struct vgic_vm *vm, unsigned rd, uint32_t offset,
+					    unsigned size, bool write, uint64_t *val)
+{
+	vm_mmio(vm, true, rd, offset, size, write, write ? *val : 0);
+	return vgic_gicr_access(vm, rd, offset, size, write, val);
+}
+
+/* The harness sends GICv2 SGIs the way the guest does: a write of GICD_SGIR. */
+int seed_vgic_v2_sgir(struct vgic_vm *vm, unsigned src, uint32_t value)
+{
+	vm_mmio(vm, false, src, 0xf00, 4, true, value);
+	return vgic_v2_sgir(vm, src, value);
+}
+
+int seed_vgic_v3_sgi(struct vgic_vm *vm, unsigned src, uint64_t value, unsigned group)
+{
+	if (vm == vm_seq && src <= 7) {
+		fz_put_le(&vm_ops, VM_SGI | src << 3 | (group & 1u) << 6, 1);
+		fz_put_le(&vm_ops, value, 8);
+		vm_op_done();
+	}
+	return vgic_v3_sgi(vm, src, value, group);
+}
+
+static void vm_line(const struct vgic_vm *vm, enum vm_op op, unsigned vcpu, uint32_t intid)
+{
+	if (vm != vm_seq || vcpu > 7 || intid > UINT16_MAX)
+		return;
+	fz_put_le(&vm_ops, op | vcpu << 3, 1);
+	fz_put_le(&vm_ops, intid, 2);
+	vm_op_done();
+}
+
+int seed_vgic_irq_assert(struct vgic_vm *vm, unsigned vcpu, uint32_t intid)
+{
+	vm_line(vm, VM_ASSERT, vcpu, intid);
+	return vgic_irq_assert(vm, vcpu, intid);
+}
+
+int seed_vgic_irq_deassert(struct vgic_vm *vm, unsigned vcpu, uint32_t intid)
+{
+	vm_line(vm, VM_DEASSERT, vcpu, intid);
+	return vgic_irq_deassert(vm, vcpu, intid);
+}
+
+int seed_vgic_irq_pulse(struct vgic_vm *vm, unsigned vcpu, uint32_t intid)
+{
+	vm_line(vm, VM_PULSE, vcpu, intid);
+	return vgic_irq_pulse(vm, vcpu, intid);
 }
