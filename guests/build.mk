@@ -11,7 +11,7 @@
 # Run order, per arch. A payload not listed here is not built. Generic
 # payloads run on every backend of the arch; backend-specific ones ask for
 # their backend's feature in the manifest and SKIP elsewhere.
-GUEST_PAYLOADS_x86_64 := chaos x86_basic x86_intercepts nested_paging inject clean_bits nsvm_basic nsvm_intercepts nsvm_inject nsvm_npt nsvm_consistency vmx_exits \
+GUEST_PAYLOADS_x86_64 := chaos x86_basic x86_intercepts nested_paging inject clean_bits nsvm_basic nsvm_intercepts nsvm_inject nsvm_npt nsvm_consistency nsvm_clean vmx_exits \
 	host_state_set host_state_check \
 	containment_triple containment_spin containment_oob containment_badptr \
 	containment_badcall containment_longstr containment_rofault containment_deadline \

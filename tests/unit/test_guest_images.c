@@ -45,6 +45,7 @@ static const struct expected expected[] = {
 	{ "nsvm_inject", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "nsvm_npt", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "nsvm_consistency", ANVIL_EXPECT_PASS, 0, 0, 0 },
+	{ "nsvm_clean", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "host_state_set", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "host_state_check", ANVIL_EXPECT_PASS, 0, 0, 0 },
 	{ "containment_triple", ANVIL_EXPECT_TRIPLE_FAULT, 0, 0, 0 },

@@ -42,7 +42,8 @@ struct nested_shadow {
 	struct npt_ops ops;
 	bool valid;
 	bool flushed;          /* dropped since the last VMRUN: L2's ASID must be flushed */
-	uint64_t l1_ncr3;      /* the vmcb12 nCR3 it shadows */
+	uint64_t l1_ncr3;      /* the vmcb12 nCR3 it shadows ... */
+	uint32_t l1_asid;      /* ... under this ASID of L1's */
 	unsigned tables;       /* pool pages in use */
 	uint64_t rebuilds, recycled, faults_resolved, faults_to_l1;
 };
@@ -92,12 +93,14 @@ void nested_teardown(struct svm_vcpu *c);
 bool nested_l1_exit(struct vcpu *v, struct vm_exit *e);
 /* The VMCB at L1's RAX (VMRUN, VMLOAD, VMSAVE): NULL if not page aligned in L1's memory. */
 struct vmcb *nested_l1_vmcb(struct vcpu *v, uint64_t *gpa);
+/* RDMSR/WRMSR IA32_PAT on vmcb's gPAT: true if e was that (answered or #GP). */
+bool nested_pat_msr(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e);
 /* L1's CPUID as nested SVM shows it (host answer already through the policy). */
 void nested_cpuid(uint32_t leaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
 
 /* nested_npt.c */
 /* Before a VMRUN with L1's nested paging: keep the shadow, or start a new one. */
-int nested_shadow_prepare(struct nested_shadow *sh, uint64_t l1_ncr3, bool flush);
+int nested_shadow_prepare(struct nested_shadow *sh, uint64_t l1_ncr3, uint32_t l1_asid, bool flush);
 void nested_shadow_drop(struct nested_shadow *sh);
 enum nested_npf_result nested_shadow_fault(struct vcpu *v, struct nested_shadow *sh, uint64_t l2_gpa, uint64_t info1,
 					   uint64_t *l1_fault_info1, uint64_t *l1_gpa);

@@ -16,6 +16,7 @@
 #include "cpuid_policy.h"
 #include "nsvm_caps.h"
 #include "nsvm_merge.h"
+#include "nsvm_regs.h"
 #include "nested.h"
 #include "svm.h"
 #include "x86.h"
@@ -24,6 +25,7 @@
 #define EFER_LMA (1ull << 10)
 #define MSR_VM_CR 0xc0010114u
 #define MSR_VM_HSAVE_PA 0xc0010117u
+#define MSR_PAT 0x277u
 #define CPUID_EXT_FEATURES 0x80000001u
 #define CPUID_SVM_FEATURES 0x8000000au
 #define CPUID_EXT_ECX_SVM (1u << 2)
@@ -165,6 +167,34 @@ static void msr_result(struct vcpu *v, uint64_t val)
 }
 
 /*
+ * IA32_PAT of the level that runs: the g_pat of its VMCB (vmcb01 for L1;
+ * vmcb02 for L2, whose PAT is L1's without nested paging of L1's and
+ * vmcb12's gPAT with it: nsvm_merge, nsvm_reflect write it back). A write
+ * with an undefined memory type in any entry is #GP (APM Vol 2 7.8.1).
+ * Only payloads with nested SVM get it: the 2025 KVM shape "L1 writes PAT
+ * between two VMRUNs" needs an L1 that can write PAT.
+ */
+bool nested_pat_msr(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e)
+{
+	if (e->u.msr.msr != MSR_PAT)
+		return false;
+	if (e->kind == ANVIL_EXIT_MSR_READ) {
+		msr_result(v, vmcb->save.g_pat);
+	} else {
+		for (unsigned i = 0; i < NSVM_PAT_ENTRIES; i++) {
+			unsigned t = (unsigned)(e->u.msr.value >> (8 * i)) & 0xff;
+			if (t > 7 || !((NSVM_PAT_VALID_TYPES >> t) & 1)) {
+				fault(v, e, X86_VEC_GP);
+				return true;
+			}
+		}
+		vmcb_set_g_pat(vmcb, e->u.msr.value);
+	}
+	done(v, e);
+	return true;
+}
+
+/*
  * EFER: L1 reads the hardware's value with its own SVME; a write may change
  * SVME only (anything else is #GP, as every other intercepted MSR write).
  * VM_HSAVE_PA: page aligned and inside L1's memory, else #GP.
@@ -175,6 +205,8 @@ static bool msr_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 	struct svm_nested *n = &c->nested;
 	bool rd = e->kind == ANVIL_EXIT_MSR_READ;
 	uint64_t val = e->u.msr.value, efer = c->vmcb->save.efer;
+	if (nested_pat_msr(v, c->vmcb, e))
+		return true;
 	switch (e->u.msr.msr) {
 	case MSR_EFER:
 		if (rd) {

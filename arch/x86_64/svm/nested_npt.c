@@ -19,8 +19,11 @@
  *   otherwise        -> one 4 KiB shadow leaf with L1's rights AND L0's,
  *                       and L2 resumes.
  *
- * The shadow is a TLB as far as L1 can tell: it is dropped whole when L1
- * runs a different nCR3, asks for a flush (TLB_CONTROL) or runs INVLPGA.
+ * The shadow is a TLB as far as L1 can tell: it holds the translations of
+ * one (nCR3, L1 ASID) and is dropped whole when L1 runs another nCR3 or
+ * another ASID (a CPU caches per ASID: found by nsvm_clean, where the
+ * shadow of ASID 2 answered for ASID 1), asks for a flush (TLB_CONTROL) or
+ * runs INVLPGA.
  * Its tables come from a pool of NESTED_SHADOW_TABLES pages: when the pool
  * is used up the shadow is dropped and rebuilt (never a failure of the run).
  */
@@ -82,10 +85,11 @@ static int shadow_fresh(struct nested_shadow *sh, uint64_t l1_ncr3)
 	return 0;
 }
 
-int nested_shadow_prepare(struct nested_shadow *sh, uint64_t l1_ncr3, bool flush)
+int nested_shadow_prepare(struct nested_shadow *sh, uint64_t l1_ncr3, uint32_t l1_asid, bool flush)
 {
-	if (sh->valid && !flush && sh->l1_ncr3 == l1_ncr3)
+	if (sh->valid && !flush && sh->l1_ncr3 == l1_ncr3 && sh->l1_asid == l1_asid)
 		return 0;
+	sh->l1_asid = l1_asid;
 	return shadow_fresh(sh, l1_ncr3);
 }
 

@@ -114,7 +114,7 @@ int nested_vmrun(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 	const struct vmcb_control *k = &v12->control;
 	bool l1_npt = k->nested_ctl & VMCB_NESTED_CTL_NP_ENABLE;
 	bool l1_flush = nsvm_tlb_from_l1(k->tlb_control) != NSVM_TLB_NONE;
-	if (l1_npt && nested_shadow_prepare(&n->shadow, k->n_cr3, l1_flush || n->l2_flush)) {
+	if (l1_npt && nested_shadow_prepare(&n->shadow, k->n_cr3, k->asid, l1_flush || n->l2_flush)) {
 		vm_end(v->vm, VM_OUTCOME_HV_ERROR, "nested SVM: no memory for the shadow nested tables");
 		return -1;
 	}
@@ -247,6 +247,8 @@ void nested_l2_exit(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 		return;
 	}
 	n->l0_handled++;
+	if (x.code == VMEXIT_MSR && nested_pat_msr(v, n->vmcb02, e))
+		return;
 	if (x.code == VMEXIT_VMMCALL || e->kind == ANVIL_EXIT_VIRT_INSN) {
 		/* Not intercepted by L1, these do not exist for L2: #UD (reflected if L1 intercepts #UD). */
 		v->vm->be->inject(v, X86_VEC_UD, 0, 0);
