@@ -20,6 +20,8 @@
  *   asid0_invalid     vmcb12 with ASID 0 (and an event to inject):
  *                     VMEXIT_INVALID with EVENTINJ cleared, L1 runs on, and
  *                     the same VMCB with ASID 1 then runs
+ *   gif_holds_interrupts  an external interrupt for L1 waits while GIF is
+ *                     clear (CLGI), RFLAGS.IF set, and comes after STGI
  *   unintercepted     L2's CPUID, not intercepted by L1, is answered
  *                     without reaching L1 (SVM hidden from L2); a VMMCALL
  *                     L1 does not intercept is #UD in L2, seen by L1
@@ -192,6 +194,41 @@ static void case_asid0(void)
 	checks_report(&c, "asid0_invalid");
 }
 
+#define GIF_VECTOR 0x57
+
+static volatile unsigned gif_irqs;
+static void on_gif_vector(struct guest_frame *f)
+{
+	(void)f;
+	gif_irqs++;
+}
+
+/*
+ * CLGI holds an external interrupt the hypervisor has for L1 even with
+ * RFLAGS.IF set (APM Vol 2 15.17: GIF clear masks INTR); STGI lets it in.
+ */
+static void case_gif(void)
+{
+	struct checks c = { 0 };
+	guest_handler_fn old = guest_set_handler(GIF_VECTOR, on_gif_vector);
+
+	gif_irqs = 0;
+	__asm__ volatile("clgi" ::: "memory");
+	inject(GIF_VECTOR, 0, ANVIL_INJECT_EXTERNAL);
+	sti();
+	for (int i = 0; i < 4; i++)
+		exit_count(ANVIL_EXIT_HYPERCALL); /* guest entries with IF=1, GIF=0 */
+	unsigned early = gif_irqs;
+	__asm__ volatile("stgi" ::: "memory");
+	for (int i = 0; i < 4 && !gif_irqs; i++)
+		exit_count(ANVIL_EXIT_HYPERCALL);
+	cli();
+	guest_set_handler(GIF_VECTOR, old);
+	check(&c, early == 0, "the interrupt came %u times with GIF clear", early);
+	check(&c, gif_irqs == 1, "after STGI it came %u times, want once", gif_irqs);
+	checks_report(&c, "gif_holds_interrupts");
+}
+
 static void case_unintercepted(void)
 {
 	struct checks c = { 0 };
@@ -225,5 +262,6 @@ int guest_main(const struct anvil_guest_info *info)
 	case_vmload_vmsave();
 	case_asid0();
 	case_unintercepted();
+	case_gif();
 	return 0;
 }
