@@ -23,6 +23,9 @@
  *                    L2 reads A
  *   ncr3_switch      a second set of tables mapping +0x0000 to page E:
  *                    VMRUN with it reads E, with the first set again A
+ *   pool_recycles    80 pages through 80 separate L1 page tables (more
+ *                    than the shadow's 64-page pool): every read right, the
+ *                    shadow rebuilt on the way
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,7 +55,11 @@ ANVIL_MANIFEST(.name = "nsvm_npt", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NPT |
 #define REPORT 0x5e7
 #define MAGIC(x) (0x6e70740000000000ull | (x))
 
-enum op { OP_READ_A, OP_READ_HOLE, OP_WRITE_B, OP_CALL_C, OP_READ_B };
+enum op { OP_READ_A, OP_READ_HOLE, OP_WRITE_B, OP_CALL_C, OP_READ_B, OP_SWEEP };
+
+/* pool_recycles: SWEEP_PAGES 4 KiB pages, one per 2 MiB from 1 GiB, each its own L1 page table. */
+#define SWEEP_BASE 0x40000000ull
+#define SWEEP_PAGES 80u
 
 typedef uint64_t table_t[512] __attribute__((aligned(4096)));
 static table_t pml4, pdpt, pd, pt, pml4_2, pdpt_2, pd_2, pt_2;
@@ -65,6 +72,8 @@ static struct nsvm_vmcb vmcb;
 static uint8_t hsave[4096] __attribute__((aligned(4096)));
 static uint8_t l2_stack[16384] __attribute__((aligned(16)));
 static volatile enum op l2_op;
+static table_t pd_sweep, pts_sweep[SWEEP_PAGES];
+static uint64_t sweep_page[SWEEP_PAGES][512] __attribute__((aligned(4096)));
 
 static uint64_t pa(const void *p) { return (uint64_t)(uintptr_t)p; }
 
@@ -79,6 +88,10 @@ static void __attribute__((noreturn)) l2_main(void)
 	case OP_WRITE_B: w[0x2000 / 8] = 1; break;
 	case OP_CALL_C: ((void (*)(void))(uintptr_t)(WINDOW + 0x3000))(); break;
 	case OP_READ_B: r = w[0x2000 / 8]; break;
+	case OP_SWEEP:
+		for (unsigned i = 0; i < SWEEP_PAGES; i++)
+			r += *(volatile uint64_t *)(uintptr_t)(SWEEP_BASE + (uint64_t)i * 0x200000);
+		break;
 	}
 	for (;;) /* the value in RBX for L1 */
 		__asm__ volatile("vmmcall" : : "a"((uint64_t)REPORT), "b"(r) : "memory");
@@ -157,6 +170,34 @@ static void case_flush(void)
 	checks_report(&c, "flush");
 }
 
+/*
+ * More distinct L2 page tables than the shadow's pool holds (64): the
+ * shadow starts over as often as it must, and every read is still right.
+ */
+static void case_pool_recycles(void)
+{
+	struct checks c = { 0 };
+	uint64_t want = 0;
+
+	memset(pd_sweep, 0, sizeof(pd_sweep));
+	pdpt[SWEEP_BASE >> 30] = pa(pd_sweep) | TABLE;
+	for (unsigned i = 0; i < SWEEP_PAGES; i++) {
+		memset(pts_sweep[i], 0, sizeof(pts_sweep[i]));
+		sweep_page[i][0] = MAGIC(0x100 + i);
+		want += MAGIC(0x100 + i);
+		pts_sweep[i][0] = pa(sweep_page[i]) | E_P | E_RW | E_US;
+		pd_sweep[i] = pa(pts_sweep[i]) | TABLE;
+	}
+	uint64_t rebuilds0 = arch_test(ANVIL_SVM_TEST_NESTED_STATS, ANVIL_NESTED_STAT_SHADOW_REBUILDS, 0, 0);
+	reported(&c, run(OP_SWEEP, pml4, 1), want, "sum of the pages");
+	uint64_t rebuilds = arch_test(ANVIL_SVM_TEST_NESTED_STATS, ANVIL_NESTED_STAT_SHADOW_REBUILDS, 0, 0) - rebuilds0;
+	check(&c, rebuilds >= 2, "%llu shadow rebuilds for %u L1 page tables: the pool never ran dry",
+	      (unsigned long long)rebuilds, SWEEP_PAGES);
+	check_note(&c, "%llu rebuilds", (unsigned long long)rebuilds);
+	pdpt[SWEEP_BASE >> 30] = 0;
+	checks_report(&c, "pool_recycles");
+}
+
 static void case_ncr3_switch(void)
 {
 	struct checks c = { 0 };
@@ -197,5 +238,6 @@ int guest_main(const struct anvil_guest_info *info)
 	expect_npf(cases[3], OP_CALL_C, WINDOW + 0x3000, NPF_P | NPF_US | NPF_ID);
 	case_flush();
 	case_ncr3_switch();
+	case_pool_recycles();
 	return 0;
 }

@@ -198,7 +198,14 @@ static void shadow_npf(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 	uint64_t l2_gpa = d->exit_info2, f = 0, l1_gpa = 0;
 	switch (nested_shadow_fault(v, &n->shadow, l2_gpa, d->exit_info1, &f, &l1_gpa)) {
 	case NESTED_NPF_RESOLVED:
-		if (n->shadow.flushed) { /* rebuilt from scratch to find room: nothing cached may survive */
+		if (n->shadow.flushed) {
+			/*
+			 * Rebuilt from scratch to find room: a new root (the old one
+			 * is freed: found by nsvm_npt/pool_recycles, which faulted
+			 * on the same address for ever through the stale nCR3), and
+			 * nothing cached may survive.
+			 */
+			vmcb_set_n_cr3(n->vmcb02, n->shadow.npt.root_pa);
 			vmcb_set_tlb_control(n->vmcb02, asid_tlb_control(true, svm_caps.flush_by_asid));
 			n->shadow.flushed = false;
 		}
