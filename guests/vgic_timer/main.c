@@ -16,10 +16,11 @@
  *   with_spi_stream     a periodic timer (every 2 ms, re-armed by its
  *                       handler, more urgent than the SPIs) while bursts of
  *                       4x the LR count of edge SPIs keep the LRs
- *                       overflowing: every period delivered, each no later
- *                       than the burst after it fired (SPIs acknowledged
- *                       between the deadline and the timer's delivery at
- *                       most one burst), and every SPI exactly once.
+ *                       overflowing: every period delivered, at most
+ *                       LATE_MAX SPIs acknowledged once the hypervisor
+ *                       has seen the timer's edge (ARM64_TEST_VTIMER_FIRES,
+ *                       asked in each SPI handler) and before the timer,
+ *                       and every SPI exactly once.
  *   model_errors_zero   the model refused no transition.
  */
 #include <guest/gic.h>
@@ -37,6 +38,7 @@ ANVIL_MANIFEST(.name = "vgic_timer", .features = ANVIL_FEAT_GENERIC, .mem_kib = 
 #define CNTV_CTL_ISTATUS (1u << 2)
 #define PERIODS 20u
 #define SPI_WORK_SPINS 200u
+#define LATE_MAX 2u /* the SPI being handled when the edge was seen, and one in flight */
 
 enum timer_mode { MODE_OFF_IN_HANDLER, MODE_LEVEL_THEN_MASK, MODE_PERIODIC };
 
@@ -47,7 +49,8 @@ static struct {
 	enum timer_mode mode;
 	unsigned timer_count, spi_count, spurious, bad_istatus;
 	uint64_t first_at, deadline, period;
-	unsigned spis_since_due, worst_spis_late; /* SPIs taken while the timer was due */
+	unsigned spis_since_due, worst_spis_late; /* SPIs taken while a seen timer edge waited */
+	uint64_t fires_at_start;                  /* ARM64_TEST_VTIMER_FIRES when the case began */
 	unsigned per_spi[SPI_FIRST + MAX_SPIS];
 	bool other;                                /* an INTID that is neither */
 } seen;
@@ -108,7 +111,14 @@ static void on_irq(struct guest_frame *f)
 	} else if (id >= SPI_FIRST && id < SPI_FIRST + MAX_SPIS) {
 		seen.spi_count++;
 		seen.per_spi[id]++;
-		if (seen.mode == MODE_PERIODIC && seen.timer_count < PERIODS && now() >= seen.deadline)
+		/*
+		 * Taken while the hypervisor had seen a timer edge the guest has
+		 * not taken yet: the more urgent timer must come next, whatever
+		 * the SPIs in the overflow queue (a count of exits, not of time:
+		 * how late the host's timer interrupt is depends on the machine).
+		 */
+		if (seen.mode == MODE_PERIODIC && seen.timer_count < PERIODS &&
+		    arch_test(ANVIL_ARM64_TEST_VTIMER_FIRES, 0, 0, 0) - seen.fires_at_start > seen.timer_count)
 			seen.spis_since_due++;
 		for (unsigned i = 0; i < SPI_WORK_SPINS; i++)
 			__asm__ volatile("isb");
@@ -232,6 +242,7 @@ static void case_with_spi_stream(void)
 		gic_irq_enable(id, true);
 	}
 	seen_reset(MODE_PERIODIC);
+	seen.fires_at_start = fires();
 	seen.period = hz / 500; /* 2 ms */
 	seen.deadline = now() + seen.period;
 	cntv_cval(seen.deadline);
@@ -250,15 +261,16 @@ static void case_with_spi_stream(void)
 	cntv_ctl(0);
 	check(&c, seen.timer_count == PERIODS, "%u of %u timer periods delivered (%u bursts of %u SPIs)", seen.timer_count,
 	      PERIODS, bursts, n);
-	check(&c, seen.worst_spis_late <= n, "%u SPIs taken while the more urgent timer was due, want at most %u",
-	      seen.worst_spis_late, n);
+	check(&c, seen.worst_spis_late <= LATE_MAX,
+	      "%u SPIs taken after the hypervisor had seen the more urgent timer's edge, want at most %u",
+	      seen.worst_spis_late, LATE_MAX);
 	for (unsigned i = 0; i < n; i++)
 		if (!check(&c, seen.per_spi[SPI_FIRST + i] == bursts, "INTID %u delivered %u times in %u bursts", SPI_FIRST + i,
 			   seen.per_spi[SPI_FIRST + i], bursts))
 			break;
 	check(&c, seen.bad_istatus == 0 && !seen.other && seen.spurious == 0,
 	      "ISTATUS clear %u times, other INTID %d, %u spurious", seen.bad_istatus, seen.other, seen.spurious);
-	check_note(&c, "%u periods, %u bursts of %u SPIs, at most %u SPIs while the timer was due", seen.timer_count,
+	check_note(&c, "%u periods, %u bursts of %u SPIs, at most %u SPIs after a seen timer edge", seen.timer_count,
 		   bursts, n, seen.worst_spis_late);
 	for (unsigned i = 0; i < n; i++)
 		gic_irq_enable(SPI_FIRST + i, false);
