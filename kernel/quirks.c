@@ -40,6 +40,10 @@ static const struct quirk quirks[] = {
 	  .summary = "Bochs' #VMEXIT during the delivery of a software interrupt (INT n) reports in EXITINTINFO "
 		     "the last exception it recorded, not the INT n, so that stale event is delivered again",
 	  .cases = "inject/soft_int_cut_short_is_redelivered", .fatal = false },
+	{ .id = "bochs-svm-virq-masked-until-if-toggle", .emulator = "bochs", .backend = "svm", .fixed_in = NULL,
+	  .summary = "Bochs masks a pending V_IRQ at every #VMEXIT and unmasks it only when the guest's IF "
+		     "changes from 0 to 1, so a guest entered with IF already set never takes its virtual interrupt",
+	  .cases = "nsvm_inject/virtual_interrupt_at_entry", .fatal = false },
 	{ .id = "bochs-spp-write-permission-cached", .emulator = "bochs", .backend = "vmx", .fixed_in = "2.8",
 	  .summary = "Bochs 2.7 caches a page as writable in its TLB after one write SPP allows, so later "
 		     "writes to protected sub-pages of that page go through until the next VM exit or entry",

@@ -27,6 +27,13 @@ l2_stub_common:
 	vmmcall
 	jmp	l2_stub_common
 
+	/* IF clear at entry, then STI: the virtual interrupt is taken after the STI shadow. */
+	.globl l2_sti_idle
+l2_sti_idle:
+	sti
+	nop
+	jmp	l2_idle
+
 	.globl l2_idle
 l2_idle:
 	movl	$L2_IDLE, %eax

@@ -9,6 +9,9 @@
  *                    stack holds the RIP L2 was at
  *   exception_error  #GP with error code 0x1230: stub 13 with it on the stack
  *   interrupt        external interrupt 0x40 (L2's IF set): stub 0x40
+ *   virtual_interrupt  V_IRQ with vector 0x44 (V_IGN_TPR, top priority):
+ *                    L2 (IF set) takes it through its IDT, and the
+ *                    #VMEXIT writes V_IRQ back clear
  *   delivery_exit    interrupt 0x41 into an L2 whose IDT limit is 0, L1
  *                    intercepting #GP: the #GP of the delivery exits to L1
  *                    (exit 0x4d) with EXITINTINFO holding the interrupt
@@ -40,6 +43,7 @@ ANVIL_MANIFEST(.name = "nsvm_inject", .features = ANVIL_FEAT_SVM | ANVIL_FEAT_NP
 
 extern const uint8_t l2_stubs[];
 void l2_idle(void);
+void l2_sti_idle(void);
 
 static struct nsvm_vmcb vmcb;
 static uint8_t hsave[4096] __attribute__((aligned(4096)));
@@ -100,6 +104,37 @@ static void expect_stub(const char *name, uint64_t ev, unsigned vector, bool err
 	checks_report(&c, name);
 }
 
+#define V_IRQ (1u << 8)
+#define V_IGN_TPR (1u << 20)
+#define V_PRIO_TOP (0xfu << 16)
+
+/*
+ * V_IRQ (APM 15.21.4): L2 takes the virtual interrupt through its IDT once
+ * its IF is set, at entry (at_entry) or by its own STI (after_sti); the
+ * #VMEXIT reports V_IRQ taken.
+ */
+static void case_virtual_interrupt(const char *name, bool at_entry)
+{
+	struct checks c = { 0 };
+	struct nsvm_gprs g;
+
+	memset(&g, 0, sizeof(g));
+	nsvm_vmcb_init(&vmcb, at_entry ? l2_idle : l2_sti_idle, l2_stack + sizeof(l2_stack));
+	vmcb.idtr.base = (uint64_t)(uintptr_t)l2_idt;
+	vmcb.idtr.limit = sizeof(l2_idt) - 1;
+	if (at_entry)
+		vmcb.rflags |= RFLAGS_IF;
+	vmcb.int_ctl = V_IRQ | V_IGN_TPR | V_PRIO_TOP;
+	vmcb.int_vector = 0x44;
+	uint64_t code = nsvm_run(&vmcb, &g);
+	if (check(&c, code == NSVM_EXIT_VMMCALL && vmcb.rax == L2_SEEN, "exit %#llx RAX %#llx: L2's handler did not run",
+		  (unsigned long long)code, (unsigned long long)vmcb.rax))
+		check(&c, g.rbx == 0x44, "L2 took vector %llu, want 0x44", (unsigned long long)g.rbx);
+	check(&c, !(vmcb.int_ctl & V_IRQ), "V_IRQ still set in vmcb12 after L2 took the interrupt (int_ctl %#x)",
+	      vmcb.int_ctl);
+	checks_report(&c, name);
+}
+
 static void case_delivery_exit(void)
 {
 	struct checks c = { 0 };
@@ -122,6 +157,8 @@ int guest_main(const struct anvil_guest_info *info)
 		report_skip("exception_error", "no SVM for L1");
 		report_skip("interrupt", "no SVM for L1");
 		report_skip("delivery_exit", "no SVM for L1");
+		report_skip("virtual_interrupt_after_sti", "no SVM for L1");
+		report_skip("virtual_interrupt_at_entry", "no SVM for L1");
 		return 0;
 	}
 	build_idt();
@@ -129,5 +166,7 @@ int guest_main(const struct anvil_guest_info *info)
 	expect_stub("exception_error", 13 | EV_TYPE_EXCP | EV_EV | EV_V | (0x1230ull << 32), 13, true, 0x1230);
 	expect_stub("interrupt", 0x40 | EV_TYPE_INTR | EV_V, 0x40, false, 0);
 	case_delivery_exit();
+	case_virtual_interrupt("virtual_interrupt_after_sti", false);
+	case_virtual_interrupt("virtual_interrupt_at_entry", true);
 	return 0;
 }
