@@ -72,7 +72,7 @@ uintptr_t arch_frame_fp(const struct arch_frame *f)
 
 void arch_frame_dump(const struct arch_frame *f)
 {
-	char line[200];
+	char line[ESR_FORMAT_MAX]; /* 200 cut the raw "(ESR 0x...)" off the longest lines */
 	static const char *const kinds[4] = { "synchronous", "IRQ", "FIQ", "SError" };
 	esr_format(line, sizeof(line), f->esr, f->far);
 	kprintf("# %s exception: %s\n", kinds[f->kind & 3], line);

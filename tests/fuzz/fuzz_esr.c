@@ -212,6 +212,9 @@ static void check_format(uint64_t esr, uint64_t far, unsigned cut_byte)
 
 	memset(line, 'x', sizeof(line));
 	FUZZ_CHECK(esr_format(line, sizeof(line), esr, far), "a %u-byte line was cut", LINE_MAX_LEN);
+	/* The crash report's buffer (arch/arm64/trap.c) holds every line. */
+	FUZZ_CHECK(strlen(line) < ESR_FORMAT_MAX, "a %zu-character line does not fit ESR_FORMAT_MAX (%u)", strlen(line),
+		   ESR_FORMAT_MAX);
 	len = strlen(line);
 	for (size_t i = 0; i < len; i++)
 		FUZZ_CHECK(line[i] >= 0x20 && line[i] < 0x7f, "byte 0x%02x in \"%s\"", (unsigned char)line[i],

@@ -275,5 +275,7 @@ bool esr_wfx_decode(uint64_t esr, struct esr_wfx *w);
  * the raw value. Always NUL-terminated; returns false if it was cut to fit.
  */
 bool esr_format(char *buf, size_t len, uint64_t esr, uint64_t far);
+/* A buffer this long holds the longest line esr_format() makes (233 characters, fuzz_esr). */
+#define ESR_FORMAT_MAX 256u
 
 #endif
