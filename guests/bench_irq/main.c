@@ -95,18 +95,14 @@ int guest_main(const struct anvil_guest_info *info)
 	static uint64_t ticks[ROUNDS], exits[ROUNDS];
 	char name[64];
 	(void)info;
-	if (!gic_probe()) {
-		report_skip("calibration", "no virtual GIC on this hardware");
-		report_skip("delivered", "no virtual GIC on this hardware");
-		report_skip("measured", "no virtual GIC on this hardware");
+	static const char *const cases[] = { "calibration", "delivered", "measured" };
+	if (!gic_probe_or_skip(cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	guest_set_irq_handler(on_irq);
 	gic_init(PMR_OPEN);
 	if (guest_gic.nr_spis < NR_IRQS) {
-		report_skip("calibration", "%u SPIs, %u needed", guest_gic.nr_spis, NR_IRQS);
-		report_skip("delivered", "%u SPIs, %u needed", guest_gic.nr_spis, NR_IRQS);
-		report_skip("measured", "%u SPIs, %u needed", guest_gic.nr_spis, NR_IRQS);
+		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			report_skip(cases[i], "%u SPIs, %u needed", guest_gic.nr_spis, NR_IRQS);
 		return 0;
 	}
 	for (unsigned i = 0; i < NR_IRQS; i++) {

@@ -279,11 +279,8 @@ int guest_main(const struct anvil_guest_info *info)
 					     "config_bits", "pending_set_clear", "spi_delivered", "ppi_level_delivered",
 					     "disabled_held_pending", "pmr_masks", "model_errors_zero" };
 	(void)info;
-	if (!gic_probe()) {
-		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			report_skip(cases[i], "no virtual GIC on this hardware");
+	if (!gic_probe_or_skip(cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	guest_set_irq_handler(on_irq);
 	gic_init(PMR_OPEN);
 	check_typer();

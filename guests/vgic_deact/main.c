@@ -273,11 +273,8 @@ int guest_main(const struct anvil_guest_info *info)
 	static const char *const cases[] = { "asym_middle", "asym_evicted", "dir_not_active", "eoimode0_nested",
 					     "model_errors_zero" };
 	(void)info;
-	if (!gic_probe()) {
-		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			report_skip(cases[i], "no virtual GIC on this hardware");
+	if (!gic_probe_or_skip(cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	guest_set_irq_handler(on_irq);
 	gic_init(PMR_OPEN);
 	case_asym_middle();

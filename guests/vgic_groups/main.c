@@ -211,11 +211,8 @@ int guest_main(const struct anvil_guest_info *info)
 	static const char *const cases[] = { "grp1_cpu_disabled", "grp0_cpu_disabled", "grp1_dist_disabled",
 					     "grp0_dist_disabled", "disable_grp1_lets_grp0_in", "model_errors_zero" };
 	(void)info;
-	if (!gic_probe()) {
-		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			report_skip(cases[i], "no virtual GIC on this hardware");
+	if (!gic_probe_or_skip(cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	guest_set_irq_handler(on_irq);
 	guest_set_fiq_handler(on_fiq);
 	gic_init(PMR_OPEN);

@@ -225,11 +225,8 @@ int guest_main(const struct anvil_guest_info *info)
 	static const char *const cases[] = { "edge_4x", "edge_8x", "edge_16x", "level_redelivered", "eoimode1_ack_order",
 					     "eoimode1_reverse", "model_errors_zero" };
 	(void)info;
-	if (!gic_probe()) {
-		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			report_skip(cases[i], "no virtual GIC on this hardware");
+	if (!gic_probe_or_skip(cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	guest_set_irq_handler(on_irq);
 	gic_init(PMR_OPEN);
 	check_edge(4, "edge_4x");

@@ -281,11 +281,8 @@ int guest_main(const struct anvil_guest_info *info)
 {
 	static const char *const cases[] = { "fires_once", "level_until_masked", "with_spi_stream", "model_errors_zero" };
 	(void)info;
-	if (!gic_probe()) {
-		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			report_skip(cases[i], "no virtual GIC on this hardware");
+	if (!gic_probe_or_skip(cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	vtimer = ANVIL_ARM64_VGIC_VTIMER(arch_test(ANVIL_ARM64_TEST_VGIC_INFO, 0, 0, 0));
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
 	hz &= 0xffffffffu;

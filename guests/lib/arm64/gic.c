@@ -2,6 +2,7 @@
 /* The guest's GIC driver (guest/gic.h). */
 #include <guest/gic.h>
 #include <guest/hypercall.h>
+#include <guest/report.h>
 
 #include <anvil/guest_abi.h>
 
@@ -75,6 +76,15 @@ bool gic_probe(void)
 	guest_gic.nr_lrs = ANVIL_ARM64_VGIC_LRS(info);
 	guest_gic.nr_spis = ANVIL_ARM64_VGIC_SPIS(info);
 	return guest_gic.version == 2 || guest_gic.version == 3;
+}
+
+bool gic_probe_or_skip(const char *const *cases, unsigned n)
+{
+	if (gic_probe())
+		return true;
+	for (unsigned i = 0; i < n; i++)
+		report_skip(cases[i], "no virtual GIC on this hardware");
+	return false;
 }
 
 uint32_t gicd_read32(uint32_t off) { return rd32(ANVIL_ARM64_GICD_GPA + off); }

@@ -54,6 +54,8 @@ extern struct guest_gic guest_gic;
 
 /* Ask the hypervisor what it gives (ARM64_TEST_VGIC_INFO); false without a vGIC. */
 bool gic_probe(void);
+/* gic_probe(); without a vGIC every one of the n cases is reported SKIP with the reason, and false. */
+bool gic_probe_or_skip(const char *const *cases, unsigned n);
 
 /* Distributor frame accesses (32-bit and byte), and the frame holding intid's per-INTID block. */
 uint32_t gicd_read32(uint32_t off);
