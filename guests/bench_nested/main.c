@@ -71,13 +71,11 @@ static bool series(uint32_t clean, const char *label, char *summary, size_t n)
 
 int guest_main(const struct anvil_guest_info *info)
 {
-	uint32_t edx, nasid;
+	static const char *const cases[] = { "measured" };
 	char a[120], b[120];
 	(void)info;
-	if (!nsvm_supported(&edx, &nasid) || !nsvm_enable(hsave)) {
-		report_skip("measured", "no SVM for L1");
+	if (!nsvm_start_or_skip(hsave, false, cases, 1))
 		return 0;
-	}
 	bool ok = series(0, "clean_none", a, sizeof(a)) && series(CLEAN_DEFINED, "clean_all", b, sizeof(b));
 	reportf(ok, "measured", "%s; %s", ok ? a : "an L2 exit other than VMMCALL", ok ? b : "");
 	return 0;

@@ -256,12 +256,12 @@ static void case_pat_write(void)
 
 int guest_main(const struct anvil_guest_info *info)
 {
-	uint32_t edx, nasid;
+	static const char *const cases[] = { "intercepts", "perm_map", "asid", "intr", "npt", "cr", "dr", "dt", "seg",
+					     "cr2", "lbr", "avic", "cet", "kvm2025_msr_toggle", "kvm2025_pat_write",
+					     "audited" };
 	(void)info;
-	if (!nsvm_supported(&edx, &nasid) || !(edx & 1u) || !nsvm_enable(hsave)) {
-		report_skip("intercepts", "no SVM with nested paging for L1");
+	if (!nsvm_start_or_skip(hsave, true, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	page_a[0] = MAGIC(0xa);
 	page_d[0] = MAGIC(0xd);
 	page_e[0] = MAGIC(0xe);

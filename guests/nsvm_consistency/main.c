@@ -90,10 +90,10 @@ static void good(void)
 int guest_main(const struct anvil_guest_info *info)
 {
 	const unsigned n = sizeof(cases) / sizeof(cases[0]);
-	uint32_t edx, nasid;
 	struct nsvm_gprs g;
 	(void)info;
-	if (!nsvm_supported(&edx, &nasid) || !nsvm_enable(hsave)) {
+	static const char *const first[] = { "good_vmcb12_runs" };
+	if (!nsvm_start_or_skip(hsave, false, first, 1)) {
 		for (unsigned i = 0; i < n; i++)
 			report_skip(cases[i].name, "no SVM for L1");
 		return 0;

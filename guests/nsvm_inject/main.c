@@ -150,17 +150,11 @@ static void case_delivery_exit(void)
 
 int guest_main(const struct anvil_guest_info *info)
 {
-	uint32_t edx, nasid;
+	static const char *const cases[] = { "exception", "exception_error", "interrupt", "delivery_exit",
+					     "virtual_interrupt_after_sti", "virtual_interrupt_at_entry" };
 	(void)info;
-	if (!nsvm_supported(&edx, &nasid) || !nsvm_enable(hsave)) {
-		report_skip("exception", "no SVM for L1");
-		report_skip("exception_error", "no SVM for L1");
-		report_skip("interrupt", "no SVM for L1");
-		report_skip("delivery_exit", "no SVM for L1");
-		report_skip("virtual_interrupt_after_sti", "no SVM for L1");
-		report_skip("virtual_interrupt_at_entry", "no SVM for L1");
+	if (!nsvm_start_or_skip(hsave, false, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	build_idt();
 	expect_stub("exception", 6 | EV_TYPE_EXCP | EV_V, 6, false, 0);
 	expect_stub("exception_error", 13 | EV_TYPE_EXCP | EV_EV | EV_V | (0x1230ull << 32), 13, true, 0x1230);

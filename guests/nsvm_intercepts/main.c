@@ -213,14 +213,10 @@ static void case_maps_switch(void)
 
 int guest_main(const struct anvil_guest_info *info)
 {
-	uint32_t edx, nasid;
+	static const char *const cases[] = { "intercepted", "not_intercepted", "maps_switch" };
 	(void)info;
-	if (!nsvm_supported(&edx, &nasid) || !nsvm_enable(hsave)) {
-		report_skip("intercepted", "no SVM for L1");
-		report_skip("not_intercepted", "no SVM for L1");
-		report_skip("maps_switch", "no SVM for L1");
+	if (!nsvm_start_or_skip(hsave, false, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	case_intercepted();
 	case_not_intercepted();
 	case_maps_switch();

@@ -210,15 +210,11 @@ static void case_ncr3_switch(void)
 
 int guest_main(const struct anvil_guest_info *info)
 {
-	static const char *const cases[] = { "remapped", "not_present", "write_protected", "no_execute", "flush",
-					     "ncr3_switch" };
-	uint32_t edx, nasid;
+	static const char *const cases[] = { "remapped", "not_present", "write_protected", "read_only_readable",
+					     "no_execute", "flush", "ncr3_switch", "pool_recycles" };
 	(void)info;
-	if (!nsvm_supported(&edx, &nasid) || !(edx & 1u) || !nsvm_enable(hsave)) {
-		for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			report_skip(cases[i], "no SVM with nested paging for L1 (Fn8000_000A EDX %#x)", edx);
+	if (!nsvm_start_or_skip(hsave, true, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	page_a[0] = MAGIC(0xa);
 	page_b[0] = MAGIC(0xb);
 	page_d[0] = MAGIC(0xd);
@@ -229,13 +225,13 @@ int guest_main(const struct anvil_guest_info *info)
 	vmcb.nested_ctl = NP_ENABLE;
 	struct checks c = { 0 };
 	reported(&c, run(OP_READ_A, pml4, 0), MAGIC(0xa), "read through the window");
-	checks_report(&c, cases[0]);
-	expect_npf(cases[1], OP_READ_HOLE, WINDOW + 0x1000, NPF_US);
-	expect_npf(cases[2], OP_WRITE_B, WINDOW + 0x2000, NPF_P | NPF_RW | NPF_US);
+	checks_report(&c, "remapped");
+	expect_npf("not_present", OP_READ_HOLE, WINDOW + 0x1000, NPF_US);
+	expect_npf("write_protected", OP_WRITE_B, WINDOW + 0x2000, NPF_P | NPF_RW | NPF_US);
 	struct checks cb = { 0 };
 	reported(&cb, run(OP_READ_B, pml4, 0), MAGIC(0xb), "read of the read-only page");
 	checks_report(&cb, "read_only_readable");
-	expect_npf(cases[3], OP_CALL_C, WINDOW + 0x3000, NPF_P | NPF_US | NPF_ID);
+	expect_npf("no_execute", OP_CALL_C, WINDOW + 0x3000, NPF_P | NPF_US | NPF_ID);
 	case_flush();
 	case_ncr3_switch();
 	case_pool_recycles();

@@ -4,6 +4,7 @@
 
 #include <anvil/guest_abi.h>
 #include <guest/nsvm.h>
+#include <guest/report.h>
 #include <guest/x86.h>
 
 #define CPUID_EXT_FEATURES 0x80000001u
@@ -35,6 +36,26 @@ bool nsvm_enable(void *hsave)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | NSVM_EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)hsave);
 	return (rdmsr(MSR_EFER) & NSVM_EFER_SVME) && rdmsr(MSR_VM_HSAVE_PA) == (uint64_t)(uintptr_t)hsave;
+}
+
+#define SVM_NP (1u << 0) /* Fn8000_000A EDX[0] */
+
+bool nsvm_start_or_skip(void *hsave, bool need_npt, const char *const *cases, unsigned n)
+{
+	uint32_t edx = 0, nasid = 0;
+	const char *why = NULL;
+
+	if (!nsvm_supported(&edx, &nasid))
+		why = "no SVM for L1 (CPUID Fn8000_0001 ECX[2] clear)";
+	else if (need_npt && !(edx & SVM_NP))
+		why = "no nested paging for L1 (CPUID Fn8000_000A EDX[0] clear)";
+	else if (!nsvm_enable(hsave))
+		why = "EFER.SVME or VM_HSAVE_PA refused";
+	if (!why)
+		return true;
+	for (unsigned i = 0; i < n; i++)
+		report_skip(cases[i], "%s", why);
+	return false;
 }
 
 static uint64_t read_cr(int n)

@@ -132,6 +132,12 @@ bool nsvm_supported(uint32_t *edx_features, uint32_t *nasid);
 /* EFER.SVME on and VM_HSAVE_PA at hsave (a page): false if either was refused. */
 bool nsvm_enable(void *hsave);
 /*
+ * nsvm_supported() (with nested paging if need_npt) and nsvm_enable(hsave);
+ * if either fails, every one of the n cases is reported SKIP with the
+ * reason, and false.
+ */
+bool nsvm_start_or_skip(void *hsave, bool need_npt, const char *const *cases, unsigned n);
+/*
  * vmcb for an L2 that starts at entry(arg) on stack_top, with L1's own
  * control registers, EFER, segments and descriptor tables, ASID 1,
  * intercepting VMRUN and VMMCALL only.
