@@ -12,6 +12,9 @@
  *   virtual_interrupt  V_IRQ with vector 0x44 (V_IGN_TPR, top priority):
  *                    L2 (IF set) takes it through its IDT, and the
  *                    #VMEXIT writes V_IRQ back clear
+ *   l1_interrupt_exits_l2  an interrupt for L1 waiting (IF clear) when L1
+ *                    VMRUNs an L2 with INTR intercepted: #VMEXIT(INTR) at
+ *                    once, L2 not run, L1 takes it after STGI and STI
  *   delivery_exit    interrupt 0x41 into an L2 whose IDT limit is 0, L1
  *                    intercepting #GP: the #GP of the delivery exits to L1
  *                    (exit 0x4d) with EXITINTINFO holding the interrupt
@@ -148,10 +151,56 @@ static void case_delivery_exit(void)
 	checks_report(&c, "delivery_exit");
 }
 
+#define L1_VECTOR 0x58
+#define EXIT_INTR 0x60u
+#define INTERCEPT_INTR (1u << 0)
+
+static volatile unsigned l1_irqs;
+static void on_l1_vector(struct guest_frame *f)
+{
+	(void)f;
+	l1_irqs++;
+}
+
+/*
+ * An interrupt for L1 that waits (IF clear when Anvil was asked for it) is
+ * a physical interrupt for L2's host: with INTR intercepted, the VMRUN
+ * exits at once with #VMEXIT(INTR), L2 never runs, and L1 takes the
+ * interrupt after STGI with IF set.
+ */
+static void case_l1_interrupt(void)
+{
+	struct checks c = { 0 };
+	struct nsvm_gprs g;
+	guest_handler_fn old = guest_set_handler(L1_VECTOR, on_l1_vector);
+
+	memset(&g, 0, sizeof(g));
+	l1_irqs = 0;
+	nsvm_vmcb_init(&vmcb, l2_idle, l2_stack + sizeof(l2_stack));
+	vmcb.intercept_misc1 |= INTERCEPT_INTR;
+	cli();
+	inject(L1_VECTOR, 0, ANVIL_INJECT_EXTERNAL);
+	uint64_t code = nsvm_run_gif(&vmcb, &g); /* CLGI, VMRUN, STGI */
+	unsigned before = l1_irqs;
+	sti();
+	for (int i = 0; i < 4 && !l1_irqs; i++)
+		exit_count(ANVIL_EXIT_HYPERCALL);
+	cli();
+	guest_set_handler(L1_VECTOR, old);
+	check(&c, code == EXIT_INTR, "VMRUN with an interrupt for L1 waiting: exit %#llx, want #VMEXIT(INTR) 0x60",
+	      (unsigned long long)code);
+	check(&c, vmcb.rip == (uint64_t)(uintptr_t)l2_idle, "L2 ran (RIP %#llx) before the #VMEXIT(INTR)",
+	      (unsigned long long)vmcb.rip);
+	check(&c, before == 0 && l1_irqs == 1, "L1 took the interrupt %u times with IF clear, %u after STI; want 0 and 1",
+	      before, l1_irqs);
+	checks_report(&c, "l1_interrupt_exits_l2");
+}
+
 int guest_main(const struct anvil_guest_info *info)
 {
 	static const char *const cases[] = { "exception", "exception_error", "interrupt", "delivery_exit",
-					     "virtual_interrupt_after_sti", "virtual_interrupt_at_entry" };
+					     "virtual_interrupt_after_sti", "virtual_interrupt_at_entry",
+					     "l1_interrupt_exits_l2" };
 	(void)info;
 	if (!nsvm_start_or_skip(hsave, false, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
@@ -162,5 +211,6 @@ int guest_main(const struct anvil_guest_info *info)
 	case_delivery_exit();
 	case_virtual_interrupt("virtual_interrupt_after_sti", false);
 	case_virtual_interrupt("virtual_interrupt_at_entry", true);
+	case_l1_interrupt();
 	return 0;
 }

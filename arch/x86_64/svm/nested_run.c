@@ -63,6 +63,8 @@ void nested_leave_l2(struct svm_vcpu *c)
 
 /* ---- VMRUN ---- */
 
+static void l1_interrupt_at_vmrun(struct vcpu *v, struct svm_vcpu *c, const struct vmcb_control *k);
+
 static const uint8_t *l1_map(struct vm *vm, uint64_t base, uint32_t bytes)
 {
 	return vm_gpa_ptr(vm, base & MAP_BASE_MASK, bytes);
@@ -141,10 +143,29 @@ int nested_vmrun(struct vcpu *v, struct svm_vcpu *c, struct vm_exit *e)
 	}
 	c->ev.reinject = 0;
 	switch_to(c, true);
+	l1_interrupt_at_vmrun(v, c, k);
 	return 0;
 }
 
 /* ---- exits of L2 ---- */
+
+static void vmexit_to_l1(struct vcpu *v, struct svm_vcpu *c, const struct nsvm_l2_exit *x);
+
+/*
+ * An interrupt L0 holds for L1 (ANVIL_HC_INJECT while L1 could not take
+ * it) is, seen from L2, a physical interrupt for the host: with INTR
+ * intercepted in vmcb12 the VMRUN that just set GIF exits at once with
+ * #VMEXIT(INTR) (APM Vol 2 15.21.1), and L1 takes the interrupt after its
+ * STGI. Without the intercept it waits for L2's next #VMEXIT (not
+ * modelled: delivering it through L2's IDT).
+ */
+static void l1_interrupt_at_vmrun(struct vcpu *v, struct svm_vcpu *c, const struct vmcb_control *k)
+{
+	if (!c->ev.intr_pending || !(k->intercept_misc1 & VMCB_MISC1_INTR))
+		return;
+	struct nsvm_l2_exit x = { .code = VMEXIT_INTR };
+	vmexit_to_l1(v, c, &x);
+}
 
 /* #VMEXIT to L1 of exit x, then L1 resumes after its VMRUN with GIF clear. */
 static void vmexit_to_l1(struct vcpu *v, struct svm_vcpu *c, const struct nsvm_l2_exit *x)
