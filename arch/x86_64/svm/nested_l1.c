@@ -76,11 +76,6 @@ static void caps_of_l1(struct nsvm_caps *caps)
 	nsvm_caps_from_cpuid(&view, caps);
 }
 
-static uint64_t page_alloc(size_t pages)
-{
-	return svm_page_alloc_zeroed(pages);
-}
-
 int nested_setup(struct vcpu *v, struct svm_vcpu *c)
 {
 	struct svm_nested *n = &c->nested;
@@ -89,9 +84,9 @@ int nested_setup(struct vcpu *v, struct svm_vcpu *c)
 		return 0;
 	n->vmcb01 = c->vmcb;
 	n->vmcb01_pa = c->vmcb_pa;
-	n->vmcb02_pa = page_alloc(1);
-	n->msrpm02_pa = page_alloc(SVM_MSRPM_PAGES);
-	n->iopm02_pa = page_alloc(SVM_IOPM_PAGES);
+	n->vmcb02_pa = svm_page_alloc_zeroed(1);
+	n->msrpm02_pa = svm_page_alloc_zeroed(SVM_MSRPM_PAGES);
+	n->iopm02_pa = svm_page_alloc_zeroed(SVM_IOPM_PAGES);
 	n->cache = malloc(sizeof(*n->cache));
 	n->snapshot_other = malloc(sizeof(struct vmcb));
 	bool flush;
@@ -148,14 +143,11 @@ static bool cpuid_exit(struct vcpu *v, struct vm_exit *e)
 	if (leaf != CPUID_EXT_FEATURES && leaf != CPUID_SVM_FEATURES)
 		return false;
 	uint32_t r[4];
-	x86_cpuid(leaf, e->u.cpuid.subleaf, r);
-	struct cpuid_regs host = { r[0], r[1], r[2], r[3] }, out;
-	cpuid_policy_apply(leaf, e->u.cpuid.subleaf, &host, &out);
-	nested_cpuid(leaf, &out.eax, &out.ebx, &out.ecx, &out.edx);
-	x86_reg_set(v, X86_RAX, out.eax);
-	x86_reg_set(v, X86_RBX, out.ebx);
-	x86_reg_set(v, X86_RCX, out.ecx);
-	x86_reg_set(v, X86_RDX, out.edx);
+	l1_cpuid(leaf, e->u.cpuid.subleaf, r);
+	x86_reg_set(v, X86_RAX, r[0]);
+	x86_reg_set(v, X86_RBX, r[1]);
+	x86_reg_set(v, X86_RCX, r[2]);
+	x86_reg_set(v, X86_RDX, r[3]);
 	done(v, e);
 	return true;
 }

@@ -126,10 +126,11 @@ bool svm_gva_to_gpa(struct vcpu *v, uint64_t gva, uint32_t access, uint64_t *gpa
 int svm_inject(struct vcpu *v, uint8_t vector, uint32_t error_code, uint32_t flags);
 /*
  * Right before VMRUN: choose what EVENTINJ delivers, open the interrupt
- * window if needed. The caller skips it when nothing is pending and no
- * window is open (the common case).
+ * window if needed. intr_allowed false: a pending interrupt waits, with no
+ * window either (nested SVM: L2 runs, or L1 has GIF clear). The caller
+ * skips it when nothing is pending and no window is open (the common case).
  */
-void svm_events_before_vmrun(struct svm_vcpu *c);
+void svm_events_before_vmrun(struct svm_vcpu *c, bool intr_allowed);
 /*
  * Right after #VMEXIT: keep an event the exit cut off; close a window that
  * opened. The caller skips it unless EXITINTINFO or EVENTINJ is valid or the

@@ -68,7 +68,7 @@ static void window(struct svm_vcpu *c, bool open)
 	vmcb_set_intercept_misc1(v, open ? misc1 | VMCB_MISC1_VINTR : misc1 & ~VMCB_MISC1_VINTR);
 }
 
-void svm_events_before_vmrun(struct svm_vcpu *c)
+void svm_events_before_vmrun(struct svm_vcpu *c, bool intr_allowed)
 {
 	struct svm_events *ev = &c->ev;
 	struct vmcb *v = c->vmcb;
@@ -79,14 +79,14 @@ void svm_events_before_vmrun(struct svm_vcpu *c)
 	} else if (ev->exception) {
 		inj = ev->exception;
 		ev->exception = 0;
-	} else if (ev->intr_pending && can_take_interrupt(v)) {
+	} else if (ev->intr_pending && intr_allowed && can_take_interrupt(v)) {
 		inj = event(ev->intr_vector, VMCB_EVENTINJ_TYPE_INTR);
 		ev->intr_pending = false;
 	}
 	if (inj)
 		vmcb_set_event_inj(v, inj);
 	/* Still waiting (or another event went first): be told when the guest can take it. */
-	window(c, ev->intr_pending);
+	window(c, ev->intr_pending && intr_allowed);
 }
 
 /*

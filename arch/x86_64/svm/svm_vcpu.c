@@ -209,15 +209,11 @@ static int this_cpu(void) { return 0; }
 
 static void before_vmrun(struct vcpu *v, struct svm_vcpu *c)
 {
-	struct svm_events *ev = &c->ev;
+	const struct svm_events *ev = &c->ev;
 	/* An interrupt for L1 waits while L2 runs or L1 has GIF clear. */
-	bool hold = (nested_in_l2(&c->nested) || !nested_gif(&c->nested)) && ev->intr_pending;
-	if (hold)
-		ev->intr_pending = false;
-	if ((ev->reinject | ev->exception) || ev->intr_pending || ev->window_open)
-		svm_events_before_vmrun(c);
-	if (hold)
-		ev->intr_pending = true;
+	bool intr_allowed = !nested_in_l2(&c->nested) && nested_gif(&c->nested);
+	if ((ev->reinject | ev->exception) || (ev->intr_pending && intr_allowed) || ev->window_open)
+		svm_events_before_vmrun(c, intr_allowed);
 	if (!c->launched || c->last_cpu != this_cpu())
 		vmcb_mark_all_dirty(c->vmcb);
 	if (v->vm->audit && c->snapshot_valid)
