@@ -35,7 +35,7 @@ static const struct quirk quirks[] = {
 	{ .id = "bochs-svm-vmrun-no-cr2-load", .emulator = "bochs", .backend = "svm", .fixed_in = NULL,
 	  .summary = "Bochs' VMRUN checks but never loads the guest's CR2 from the VMCB, so the guest reads "
 		     "the host's CR2",
-	  .cases = "clean_bits/touch_cr2 nsvm_clean/cr2_reload", .fatal = false },
+	  .cases = "clean_bits/touch_cr2 nsvm_clean/cr2", .fatal = false },
 	{ .id = "bochs-svm-exitintinfo-stale-for-int-n", .emulator = "bochs", .backend = "svm", .fixed_in = NULL,
 	  .summary = "Bochs' #VMEXIT during the delivery of a software interrupt (INT n) reports in EXITINTINFO "
 		     "the last exception it recorded, not the INT n, so that stale event is delivered again",
